@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core import pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("api-token/", pages.api_token, name="api_token"),
+    path("health/", pages.health, name="health"),
+    path("org/", include("org.urls")),
+    path("reference/", include("reference.urls")),
+    path("promotion/", include("promotion.urls")),
+    path("api/org/", include("org.api.urls")),
+    path("api/reference/", include("reference.api.urls")),
+    path("api/promotion/", include("promotion.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
+]

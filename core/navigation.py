@@ -1,0 +1,68 @@
+"""The navigation menu: groups of links, each shown only to users who may view its rows."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+
+from core.permissions import has_action
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    model: str  # "app_label.ModelName"; the user needs view permission on it somewhere
+
+
+MENU = (
+    (
+        "组织机构",
+        (
+            MenuItem("单位", "org:unit_list", "org.Unit"),
+            MenuItem("人员", "org:person_list", "org.Person"),
+            MenuItem("领导", "org:leader_list", "org.Leader"),
+            MenuItem("项目推进专班", "org:taskforce_list", "org.TaskForce"),
+            MenuItem("专班成员", "org:taskforcemember_list", "org.TaskForceMember"),
+        ),
+    ),
+    (
+        "招商引资",
+        (
+            MenuItem("招商队", "promotion:promotionteam_list", "promotion.PromotionTeam"),
+            MenuItem("招商队队员", "promotion:promotionteammember_list", "promotion.PromotionTeamMember"),
+        ),
+    ),
+    (
+        "系统管理",
+        (
+            MenuItem("用户", "org:user_list", "org.User"),
+            MenuItem("授权", "org:grant_list", "org.Grant"),
+            MenuItem("角色", "org:role_list", "org.Role"),
+        ),
+    ),
+    (
+        "标准分类",
+        (
+            MenuItem("行政区划", "org:region_list", "org.Region"),
+            MenuItem("国民经济行业分类", "reference:industry_list", "reference.Industry"),
+            MenuItem("战略性新兴产业分类", "reference:emergingindustry_list", "reference.EmergingIndustry"),
+        ),
+    ),
+)
+
+
+def menu_for(user):
+    """[(group label, [(item label, url)])] with only the items the user may view."""
+    if user is None or not user.is_authenticated:
+        return []
+    result = []
+    for group, items in MENU:
+        links = [
+            (item.label, reverse(item.url_name))
+            for item in items
+            if has_action(user, apps.get_model(item.model), "view")
+        ]
+        if links:
+            result.append((group, links))
+    return result

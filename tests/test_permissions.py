@@ -1,0 +1,217 @@
+"""Every model's list/detail/changelog/create/edit/delete/export/import pages and API endpoints, as
+anonymous, no role, in scope and out of scope. Out of scope is 404 and changes nothing."""
+
+import io
+
+import pytest
+from django.db import models
+from django.forms.models import model_to_dict
+from django.urls import resolve, reverse
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from tests.cases import CASES
+
+pytestmark = pytest.mark.django_db
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def url(case, action, obj=None):
+    model = case.model
+    name = f"{model._meta.app_label}:{model._meta.model_name}_{action}"
+    return reverse(name, kwargs={"pk": obj.pk} if obj is not None else None)
+
+
+def snapshot():
+    """Row counts of every business table and its history table."""
+    counts = {}
+    for case in CASES:
+        model = case.model
+        counts[case.label] = model._default_manager.count()
+        counts[f"{case.label}:history"] = model.history.model.objects.count()
+    return counts
+
+
+def form_data(obj, form_class, **changes):
+    data = {}
+    for name, value in model_to_dict(obj, fields=list(form_class.base_fields)).items():
+        if isinstance(value, bool):
+            value = "on" if value else ""
+        elif isinstance(value, list):
+            value = [getattr(item, "pk", item) for item in value]
+        elif value is None:
+            value = ""
+        elif isinstance(value, models.Model):
+            value = value.pk
+        data[name] = value
+    data.update(changes)
+    return data
+
+
+def list_params(obj):
+    """Query for a list page that shows `obj` on its first page even in long reference lists."""
+    params = {"per_page": 200}
+    if hasattr(obj, "code"):
+        params["q"] = obj.code
+    return params
+
+
+def edit_form_class(case, obj):
+    return resolve(url(case, "edit", obj)).func.view_class.form
+
+
+def api(user=None):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def edit_value(case, world):
+    field, value = case.edit
+    return field, value(world) if callable(value) else value
+
+
+ids = [case.label for case in CASES]
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids)
+def test_anonymous_is_sent_to_login_and_changes_nothing(case, world, client):
+    obj = case.make(world, "a")
+    before = snapshot()
+    assert client.get(url(case, "list")).status_code == 302
+    assert client.get(url(case, "detail", obj))["Location"].startswith("/login/")
+    assert client.post(url(case, "delete", obj)).status_code == 302
+    form, payload = case.create(world, "a")
+    before = snapshot()
+    assert client.post(url(case, "add"), form).status_code == 302
+    assert api().get(case.api_prefix).status_code in (401, 403)
+    assert api().delete(f"{case.api_prefix}{obj.pk}/").status_code in (401, 403)
+    assert api().post(case.api_prefix, payload, format="json").status_code in (401, 403)
+    assert snapshot() == before
+    assert case.model._default_manager.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids)
+def test_user_without_role_gets_nothing_and_changes_nothing(case, world, client):
+    obj = case.make(world, "a")
+    form, payload = case.create(world, "a")
+    before = snapshot()
+    client.force_login(world.no_role)
+    public = case.model.scope.public_view
+    assert client.get(url(case, "list")).status_code == (200 if public else 403)
+    assert client.get(url(case, "detail", obj)).status_code == (200 if public else 404)
+    assert client.get(url(case, "list") + "?export=xlsx").status_code == (200 if public else 403)
+    assert client.post(url(case, "edit", obj), form_data(obj, edit_form_class(case, obj))).status_code == 404
+    assert client.post(url(case, "delete", obj)).status_code == 404
+    assert client.post(url(case, "add"), form).status_code == 403
+    if case.has_import:
+        assert client.get(url(case, "import")).status_code == 403
+    client_api = api(world.no_role)
+    assert client_api.get(case.api_prefix).status_code == (200 if public else 403)
+    assert client_api.get(f"{case.api_prefix}{obj.pk}/").status_code == (200 if public else 403)
+    assert client_api.patch(f"{case.api_prefix}{obj.pk}/", {}, format="json").status_code == 403
+    assert client_api.delete(f"{case.api_prefix}{obj.pk}/").status_code == 403
+    assert client_api.post(case.api_prefix, payload, format="json").status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids)
+def test_in_scope_user_can_do_everything(case, world, client):
+    user = world.scoped
+    client.force_login(user)
+    obj = case.make(world, "a")
+    visible = case.model._default_manager.all().restrict(user, "view").count()
+
+    listing = client.get(url(case, "list"), list_params(obj))
+    assert listing.status_code == 200
+    assert url(case, "detail", obj) in listing.content.decode()
+    export = client.get(url(case, "list"), {"export": "xlsx"})
+    assert export.status_code == 200 and export["Content-Type"] == XLSX
+    assert load_workbook(io.BytesIO(export.content)).active.max_row == visible + 1
+    assert client.get(url(case, "detail", obj)).status_code == 200
+    assert "新建" in client.get(url(case, "changelog", obj)).content.decode()
+    if case.has_import:
+        assert client.get(url(case, "import")).status_code == 200
+
+    # edit through the form: saved, recorded with actor and request id
+    field, value = edit_value(case, world)
+    history_before = obj.history.count()
+    response = client.post(
+        url(case, "edit", obj), form_data(obj, edit_form_class(case, obj), **{field: value})
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    obj.refresh_from_db()
+    stored = getattr(obj, field)
+    assert getattr(stored, "pk", stored) == value
+    assert obj.history.count() == history_before + 1
+    latest = obj.history.latest()
+    assert latest.history_user == user and latest.history_type == "~" and latest.request_id
+
+    # create through the form
+    form, _payload = case.create(world, "a")
+    count = case.model._default_manager.count()
+    response = client.post(url(case, "add"), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert case.model._default_manager.count() == count + 1
+
+    # the API: read, change, create, delete
+    client_api = api(user)
+    assert client_api.get(f"{case.api_prefix}{obj.pk}/").status_code == 200
+    listed = client_api.get(case.api_prefix, {"page_size": 500}).json()
+    assert listed["count"] == case.model._default_manager.all().restrict(user, "view").count()
+    created = client_api.post(case.api_prefix, case.create(world, "a")[1], format="json")
+    assert created.status_code == 201, created.content
+    new_pk = created.json()["id"]
+    patched = client_api.patch(f"{case.api_prefix}{new_pk}/", {}, format="json")
+    assert patched.status_code == 200
+    assert client_api.delete(f"{case.api_prefix}{new_pk}/").status_code == 204
+    assert not case.model._default_manager.filter(pk=new_pk).exists()
+    deleted = case.model.history.filter(id=new_pk, history_type="-").get()
+    assert deleted.history_user == user
+
+    # delete through the page
+    victim = case.make(world, "a")
+    assert client.post(url(case, "delete", victim)).status_code == 302
+    assert not case.model._default_manager.filter(pk=victim.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "case", [case for case in CASES if case.scoped], ids=[c.label for c in CASES if c.scoped]
+)
+def test_out_of_scope_is_not_found_and_changes_nothing(case, world, client):
+    user = world.scoped
+    client.force_login(user)
+    obj = case.make(world, "b")
+    form, payload = case.create(world, "b")
+    before = snapshot()
+
+    # Reference data every signed-in user may read (public_view) is visible but not changeable.
+    public = case.model.scope.public_view
+    listing = client.get(url(case, "list"), list_params(obj)).content.decode()
+    assert (url(case, "detail", obj) in listing) == public
+    export = client.get(url(case, "list"), {"export": "xlsx"})
+    visible = case.model._default_manager.all().restrict(user, "view").count()
+    assert load_workbook(io.BytesIO(export.content)).active.max_row == visible + 1
+    assert case.model._default_manager.all().restrict(user, "view").filter(pk=obj.pk).exists() == public
+    for action in ("detail", "changelog"):
+        assert client.get(url(case, action, obj)).status_code == (200 if public else 404), action
+    for action in ("edit", "delete"):
+        assert client.get(url(case, action, obj)).status_code == 404, action
+    field, value = edit_value(case, world)
+    assert (
+        client.post(
+            url(case, "edit", obj), form_data(obj, edit_form_class(case, obj), **{field: value})
+        ).status_code
+        == 404
+    )
+    assert client.post(url(case, "delete", obj)).status_code == 404
+    response = client.post(url(case, "add"), form)
+    assert response.status_code == 400
+
+    client_api = api(user)
+    assert client_api.get(f"{case.api_prefix}{obj.pk}/").status_code == (200 if public else 404)
+    assert client_api.patch(f"{case.api_prefix}{obj.pk}/", {}, format="json").status_code == 404
+    assert client_api.delete(f"{case.api_prefix}{obj.pk}/").status_code == 404
+    assert client_api.post(case.api_prefix, payload, format="json").status_code in (400, 404)
+    assert snapshot() == before
