@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
 from django.forms.models import model_to_dict
 
 from core.history import history_context
@@ -121,6 +121,24 @@ def import_form_class(form_class):
     return type(f"Import{form_class.__name__}", (form_class,), replacements)
 
 
+def _comparable(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        return sorted(_comparable(item) for item in value)
+    return value
+
+
+def differs(form):
+    """Whether a valid form would change its existing row — compared on cleaned values (cells name
+    related rows by code or name, not by id) against the row as it was before validation."""
+    current = form.original_values
+    for name, value in form.cleaned_data.items():
+        if name in current and _comparable(value) != _comparable(current[name]):
+            return True
+    return False
+
+
 @dataclass
 class RowResult:
     number: int
@@ -200,16 +218,20 @@ class SheetImporter:
         existing = self.find_existing(values, row)
         if row.errors:
             return None
-        data = {}
-        if existing is not None:
-            for name, value in model_to_dict(existing, fields=list(self.form_class.base_fields)).items():
-                data[name] = self._instance_value(name, value)
+        # Columns the sheet leaves out keep the row's current value, or the field's default for a new row.
+        base = existing if existing is not None else self.model()
+        data = {
+            name: self._instance_value(name, value)
+            for name, value in model_to_dict(base, fields=list(self.form_class.base_fields)).items()
+        }
         for name, value in values.items():
             form_field = self.form_class.base_fields[name]
             if isinstance(form_field, forms.BooleanField):
                 value = "on" if value.lower() in TRUE_WORDS else ""
             elif isinstance(form_field, forms.ModelMultipleChoiceField):
                 value = [value]
+            elif isinstance(form_field, forms.ModelChoiceField):
+                pass  # named by code or name; NaturalKeyChoiceField resolves it
             elif isinstance(form_field, forms.ChoiceField):
                 labels = {str(label): key for key, label in form_field.choices}
                 value = labels.get(value, value)
@@ -217,6 +239,7 @@ class SheetImporter:
                 value = value.replace(",", "")
             data[name] = value
         form = self.form_class(data, instance=existing or self.model(), user=self.user)
+        form.original_values = model_to_dict(form.instance, fields=list(self.form_class.base_fields))
         row.action = "新增" if existing is None else "更新"
         return form
 
@@ -261,7 +284,7 @@ class SheetImporter:
             row = RowResult(number=offset)
             form = self.build_form(values, row)
             if form is not None and form.is_valid():
-                if row.action == "更新" and not form.has_changed():
+                if row.action == "更新" and not differs(form):
                     row.action = "不变"
                 else:
                     forms_to_save.append((row, form))

@@ -17,7 +17,6 @@ import io
 import json
 import math
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -124,30 +123,23 @@ def _child_command(path, max_rows):
     return [sys.executable, "-m", "core.spreadsheets", os.fspath(path), str(max_rows)]
 
 
-def _lower_limit(kind, soft, hard):
-    # Raising a hard limit above the current one is refused; never try to loosen what the host set.
-    _, current = resource.getrlimit(kind)
-    if current != resource.RLIM_INFINITY:
-        soft, hard = min(soft, current), min(hard, current)
-    resource.setrlimit(kind, (soft, hard))
+def _limited(command, time_limit, memory_limit):
+    # prlimit (util-linux, essential on Debian) sets the limits in the child itself: preexec_fn is not
+    # safe in a threaded server (gunicorn --threads). It only lowers limits, never raises them. A core
+    # file of up to memory_limit bytes must not be left behind by an abort, hence --core=0.
+    cpu = math.ceil(time_limit) + 1
+    limits = [f"--as={memory_limit}", f"--cpu={cpu}:{cpu + 1}", "--core=0"]
+    return ["prlimit", *limits, "--", *command]
 
 
 def _parse_in_child(path, max_rows, time_limit, memory_limit):
-    def limit_child():
-        _lower_limit(resource.RLIMIT_AS, memory_limit, memory_limit)
-        cpu = math.ceil(time_limit) + 1
-        _lower_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
-        # An abort must not leave a core file of up to memory_limit bytes on the server.
-        _lower_limit(resource.RLIMIT_CORE, 0, 0)
-
     try:
         result = subprocess.run(
-            _child_command(path, max_rows),
+            _limited(_child_command(path, max_rows), time_limit, memory_limit),
             cwd=PROJECT_ROOT,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=time_limit,
-            preexec_fn=limit_child,
             check=False,
         )
     except subprocess.TimeoutExpired as error:

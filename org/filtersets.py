@@ -16,7 +16,7 @@ class RegionFilterSet(BaseFilterSet):
         model = Region
         fields = ["q", "level", "kind", "is_official", "parent", "within"]
 
-    def filter_within(self, queryset, name, value):
+    def filter_within(self, queryset, name, value: int):
         return queryset.filter(path__startswith=value.path) if value else queryset
 
 
