@@ -28,6 +28,12 @@ class PathTreeModel(models.Model):
             if new_path != old_path:
                 type(self)._base_manager.filter(pk=self.pk).update(path=new_path)
                 self.path = new_path
+                history = getattr(type(self), "history", None)
+                if history is not None:
+                    # The history row written by the save above has the old path; keep it truthful.
+                    latest = history.filter(id=self.pk).order_by("-history_id").first()
+                    if latest is not None:
+                        type(latest).objects.filter(pk=latest.pk).update(path=new_path)
                 if old_path:
                     type(self)._base_manager.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                         path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))

@@ -92,3 +92,10 @@ def test_grant_role_is_idempotent_and_refreshes_the_cache(world):
     assert list(Unit.objects.restrict(world.no_role, "view")) == [world.unit_b]
     with pytest.raises(ValueError):
         grant_role(world.no_role, role=viewer, actor=world.office)
+
+
+def test_history_of_a_new_unit_records_its_tree_path(world):
+    village = Unit.objects.create(
+        code="V2", name="某居委会", kind="other", parent=world.unit_a, region=world.region_a
+    )
+    assert village.history.latest().path == f"{world.unit_a.path}{village.pk}/" == village.path
