@@ -14,6 +14,7 @@ PYTEST_WORKERS ?= 2
 run: setup
 	$(VENV)/bin/tiaodu migrate --noinput
 	$(VENV)/bin/tiaodu demo
+	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录（Ctrl+C 停止）。"
 	$(VENV)/bin/tiaodu serve
 
 test: setup
