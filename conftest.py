@@ -92,7 +92,7 @@ def make_world():
         reporter_b = user("reporter_b", person=person_b)
         discipline = user("discipline")
         no_role = user("no_role")
-        scoped = user("scoped")
+        scoped = user("scoped", person=Person.objects.create(name="甲镇管理员", unit=unit_a))
         grant_role(office, role=roles["office_admin"], region=county, actor=None)
         grant_role(reporter_a, role=roles["unit_reporter"], unit=unit_a, actor=None)
         grant_role(reporter_b, role=roles["unit_reporter"], unit=unit_b, actor=None)

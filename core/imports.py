@@ -61,7 +61,8 @@ def cell_text(value):
 
 
 def related_lookups(model):
-    """Fields a spreadsheet may use to name a row of `model` (code, then name …)."""
+    """Fields a spreadsheet may use to name a row of `model` (code, then name …); the first one is
+    how exports write it."""
     declared = getattr(model, "natural_lookups", None)
     if declared:
         return declared
@@ -197,10 +198,13 @@ class SheetImporter:
 
     def find_existing(self, values, row):
         keys = getattr(self.model, "import_keys", ())
-        if not keys or any(not values.get(key) for key in keys):
+        if not keys or not any(values.get(key) for key in keys):
             return None
         lookup = {}
         for key in keys:
+            if not values.get(key):
+                lookup[key] = None  # e.g. a grant on a region has no unit
+                continue
             form_field = self.form_class.base_fields[key]
             try:
                 lookup[key] = form_field.clean(values[key])

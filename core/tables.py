@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django_tables2.utils import Accessor
 
+from core.imports import natural_value
+
 EXPORT_ROW_LIMIT = 100_000
 
 
@@ -40,7 +42,10 @@ def _cell_value(record, column):
     if value is None:
         return None
     if isinstance(value, models.Manager):
-        return "、".join(str(item) for item in value.all())
+        return "、".join(natural_value(item.__class__, item.pk) for item in value.all())
+    if isinstance(value, models.Model):
+        # Related rows are written the way an import names them, so an export re-imports as is.
+        return natural_value(value.__class__, value.pk)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):

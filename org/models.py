@@ -128,6 +128,7 @@ class Leader(BusinessModel):
 
     scope = Scope(units=("person__unit",))
     import_keys = ("person",)
+    natural_lookups = ("person__name",)
 
     class Meta:
         verbose_name = "领导"
@@ -269,6 +270,7 @@ class Grant(BusinessModel):
     )
 
     scope = Scope(units=("unit",), regions=("region",))
+    import_keys = ("user", "role", "unit", "region")
 
     class Meta:
         verbose_name = "授权"

@@ -43,7 +43,7 @@ class PersonTable(BaseTable):
 
 
 class LeaderTable(BaseTable):
-    person = tables.Column(linkify=True, verbose_name="姓名", accessor="person__name")
+    person = tables.Column(linkify=True, verbose_name="人员", accessor="person__name")
 
     class Meta(BaseTable.Meta):
         model = Leader
