@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.forms import NullBooleanSelect, Select
 
 from core.models import RestrictedQuerySet
 
@@ -30,8 +31,12 @@ class BaseFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         for field in form.fields.values():
+            if isinstance(field.widget, NullBooleanSelect):
+                field.widget.choices = (("unknown", "全部"), ("true", "是"), ("false", "否"))
             css = (
-                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+                "form-select form-select-sm"
+                if isinstance(field.widget, Select)
+                else "form-control form-control-sm"
             )
             field.widget.attrs.setdefault("class", css)
         return form
