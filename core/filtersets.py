@@ -19,7 +19,9 @@ class BaseFilterSet(django_filters.FilterSet):
         for form_filter in self.filters.values():
             queryset_of_choices = form_filter.extra.get("queryset")
             if user is not None and isinstance(queryset_of_choices, RestrictedQuerySet):
-                form_filter.extra["queryset"] = queryset_of_choices.restrict(user, "view")
+                restricted = queryset_of_choices.restrict(user, "view")
+                # django-filter builds the choices from filter.queryset; extra is what the field gets.
+                form_filter.queryset = form_filter.extra["queryset"] = restricted
 
     def search(self, queryset, name, value):
         condition = Q()
