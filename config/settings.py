@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "reference",
     "org",
     "promotion",
+    "projects",
     "demo",
 ]
 
