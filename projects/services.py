@@ -132,10 +132,12 @@ def set_annual_plan(project, *, year, amount, month_amounts=None, actor):
 
 def _plan_snapshot(project):
     return {
-        "total_investment": str(project.total_investment),
+        "total_investment": str(Decimal(project.total_investment).quantize(CENT)),
         "planned_start_year": project.planned_start_year,
         "planned_end_year": project.planned_end_year,
-        "annual_plans": {str(plan.year): str(plan.amount) for plan in project.annual_plans.all()},
+        "annual_plans": {
+            str(plan.year): str(Decimal(plan.amount).quantize(CENT)) for plan in project.annual_plans.all()
+        },
         "milestones": {
             m.kind: m.planned_on.isoformat() if m.planned_on else None for m in project.milestones.all()
         },
