@@ -28,17 +28,41 @@ def user_grants(user):
         return cached
     grant_model = apps.get_model("org", "Grant")
     grants = defaultdict(set)
-    rows = grant_model.objects.filter(user_id=user.pk, role__permissions__isnull=False).values_list(
-        "unit__path",
-        "region__path",
-        "role__permissions__content_type__app_label",
-        "role__permissions__codename",
+    # No ordering and no joins to the permission tables: planning that query cost more than running it.
+    rows = (
+        grant_model.objects.filter(user_id=user.pk, role__permissions__isnull=False)
+        .order_by()
+        .values_list("unit__path", "region__path", "role__permissions")
     )
-    for unit_path, region_path, app_label, codename in rows:
-        grants[f"{app_label}.{codename}"].add((unit_path, region_path))
+    names = permission_names()
+    for unit_path, region_path, permission_id in rows:
+        name = names.get(permission_id) or permission_names(refresh=True).get(permission_id)
+        if name:
+            grants[name].add((unit_path, region_path))
     result = {perm: sorted(places, key=str) for perm, places in grants.items()}
     setattr(user, GRANTS_CACHE_ATTRIBUTE, result)
     return result
+
+
+_permission_names = {}
+
+
+def permission_names(refresh=False):
+    """{permission id: "app_label.codename"}, read once per process (permissions change only when
+    migrations add models)."""
+    if refresh or not _permission_names:
+        from django.contrib.auth.models import Permission
+
+        _permission_names.clear()
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        ):
+            _permission_names[pk] = f"{app_label}.{codename}"
+    return _permission_names
+
+
+def forget_permission_names(**kwargs):
+    _permission_names.clear()
 
 
 def forget_grants(user):
