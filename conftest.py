@@ -76,9 +76,9 @@ def make_world():
         roles = {role.code: role for role in Role.objects.all()}
         all_role = Role.objects.create(code="all", name="全部权限（测试）")
         all_role.permissions.set(
-            Permission.objects.filter(content_type__app_label__in=("org", "promotion", "reference")).exclude(
-                codename__startswith="view_historical"
-            )
+            Permission.objects.filter(
+                content_type__app_label__in=("org", "promotion", "reference", "projects")
+            ).exclude(codename__startswith="view_historical")
         )
 
         def user(username, **extra):

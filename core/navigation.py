@@ -17,6 +17,20 @@ class MenuItem:
 
 MENU = (
     (
+        "项目库",
+        (
+            MenuItem("项目", "projects:project_list", "projects.Project"),
+            MenuItem("节点", "projects:milestone_list", "projects.Milestone"),
+            MenuItem("年度计划", "projects:annualplan_list", "projects.AnnualPlan"),
+            MenuItem("资金来源", "projects:projectfunding_list", "projects.ProjectFunding"),
+            MenuItem("要素需求", "projects:factorneed_list", "projects.FactorNeed"),
+            MenuItem("阶段变更", "projects:stagetransition_list", "projects.StageTransition"),
+            MenuItem("计划调整", "projects:planadjustment_list", "projects.PlanAdjustment"),
+            MenuItem("集中活动", "projects:event_list", "projects.Event"),
+            MenuItem("产业链", "projects:industrychain_list", "projects.IndustryChain"),
+        ),
+    ),
+    (
         "组织机构",
         (
             MenuItem("单位", "org:unit_list", "org.Unit"),

@@ -108,6 +108,17 @@ def load_regions(region_model=None):
 ORG_MODELS = ("org.unit", "org.person", "org.leader", "org.taskforce", "org.taskforcemember")
 PROMOTION_MODELS = ("promotion.promotionteam", "promotion.promotionteammember")
 ADMIN_MODELS = ("org.user", "org.grant", "org.region")
+PROJECT_MODELS = (
+    "projects.industrychain",
+    "projects.project",
+    "projects.projectfunding",
+    "projects.annualplan",
+    "projects.stagetransition",
+    "projects.milestone",
+    "projects.planadjustment",
+    "projects.event",
+    "projects.factorneed",
+)
 DEFAULT_ROLES = {
     "office_admin": (
         "项目办",
@@ -116,18 +127,23 @@ DEFAULT_ROLES = {
             model: ("view", "add", "change", "delete")
             for model in (*ORG_MODELS, *PROMOTION_MODELS, *ADMIN_MODELS)
         }
+        | {model: ("view", "add", "change", "delete") for model in PROJECT_MODELS}
         | {"org.role": ("view",)},
     ),
     "unit_reporter": (
         "责任单位填报员",
         "责任单位（部门、乡镇、园区）填报员：维护本单位人员，填报本单位项目进度。",
         {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS)}
-        | {"org.person": ("view", "add", "change")},
+        | {"org.person": ("view", "add", "change")}
+        | {model: ("view",) for model in PROJECT_MODELS}
+        | {"projects.project": ("view", "change")}
+        | {model: ("view", "add", "change") for model in ("projects.factorneed", "projects.milestone")},
     ),
     "leader": (
         "领导",
         "区领导、挂点领导：查看授权范围内的全部数据。",
-        {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS, "org.user", "org.grant")},
+        {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS, "org.user", "org.grant")}
+        | {model: ("view",) for model in PROJECT_MODELS},
     ),
     "discipline": (
         "纪委",
@@ -137,7 +153,8 @@ DEFAULT_ROLES = {
     "viewer": (
         "只读",
         "只读用户：查看授权范围内的数据，不能修改。",
-        {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS)},
+        {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS)}
+        | {model: ("view",) for model in PROJECT_MODELS},
     ),
 }
 

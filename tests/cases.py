@@ -4,8 +4,11 @@ The generic permission tests (tests/test_permissions.py) and the history coverag
 case; adding a business model means adding its case here (docs/adding-a-model.md).
 """
 
+import datetime
 import itertools
 from dataclasses import dataclass, field
+
+from tests import project_cases
 
 _numbers = itertools.count(1)
 
@@ -20,9 +23,10 @@ class ModelCase:
     api_prefix: str  # "/api/org/units/"
     make: object  # (world, side "a"/"b") -> saved row in that township
     create: object  # (world, side) -> (form data, api data) for a new row in that township
-    edit: tuple  # (field, value or callable(world)) the edit test changes
+    edit: tuple | None  # (field, value or callable(world)) the edit test changes; None if read_only
     has_import: bool = True
     scoped: bool = True  # False: global reference data (no township to be out of)
+    read_only: bool = False  # True: rows only services write; no add/edit/delete/import, API writes 405
     extra: dict = field(default_factory=dict)
 
     @property
@@ -339,5 +343,74 @@ CASES = [
         create_emerging_industry,
         ("name", "改名产业"),
         scoped=False,
+    ),
+    ModelCase(
+        "projects.IndustryChain",
+        "/api/projects/industry-chains/",
+        project_cases.make_industry_chain,
+        project_cases.create_industry_chain,
+        ("name", "改名产业链"),
+        scoped=False,
+    ),
+    ModelCase(
+        "projects.Project",
+        "/api/projects/projects/",
+        project_cases.make_project,
+        project_cases.create_project,
+        ("investor_name", "南康家具有限公司"),
+    ),
+    ModelCase(
+        "projects.ProjectFunding",
+        "/api/projects/fundings/",
+        project_cases.make_project_funding,
+        project_cases.create_project_funding,
+        ("source", "bank_loan"),
+    ),
+    ModelCase(
+        "projects.AnnualPlan",
+        "/api/projects/annual-plans/",
+        project_cases.make_annual_plan,
+        project_cases.create_annual_plan,
+        ("year", 2030),
+    ),
+    ModelCase(
+        "projects.StageTransition",
+        "/api/projects/stage-transitions/",
+        project_cases.make_stage_transition,
+        project_cases.create_stage_transition,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "projects.Milestone",
+        "/api/projects/milestones/",
+        project_cases.make_milestone,
+        project_cases.create_milestone,
+        ("planned_on", datetime.date(2025, 7, 1)),
+    ),
+    ModelCase(
+        "projects.PlanAdjustment",
+        "/api/projects/plan-adjustments/",
+        project_cases.make_plan_adjustment,
+        project_cases.create_plan_adjustment,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "projects.Event",
+        "/api/projects/events/",
+        project_cases.make_event,
+        project_cases.create_event,
+        ("place", "新地点"),
+    ),
+    ModelCase(
+        "projects.FactorNeed",
+        "/api/projects/factor-needs/",
+        project_cases.make_factor_need,
+        project_cases.create_factor_need,
+        ("description", "改后的需求"),
+        has_import=False,  # FactorNeed declares no import_keys, so a re-imported sheet could not match rows
     ),
 ]

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.forms.models import model_to_dict
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -83,6 +83,20 @@ def edit_value(case, world):
     return field, value(world) if callable(value) else value
 
 
+def assert_no_write_pages(case, obj, client):
+    """A read-only model (rows written only by services) has no add/edit/delete/import pages."""
+    for action, target in (("add", None), ("import", None), ("edit", obj), ("delete", obj)):
+        with pytest.raises(NoReverseMatch):
+            url(case, action, target)
+    for path in (
+        url(case, "list") + "add/",
+        url(case, "list") + "import/",
+        url(case, "detail", obj) + "edit/",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(url(case, "detail", obj) + "delete/").status_code == 404
+
+
 ids = [case.label for case in CASES]
 
 
@@ -92,10 +106,12 @@ def test_anonymous_is_sent_to_login_and_changes_nothing(case, world, client):
     before = snapshot()
     assert client.get(url(case, "list")).status_code == 302
     assert client.get(url(case, "detail", obj))["Location"].startswith("/login/")
-    assert client.post(url(case, "delete", obj)).status_code == 302
+    if not case.read_only:
+        assert client.post(url(case, "delete", obj)).status_code == 302
     form, payload = case.create(world, "a")
     before = snapshot()
-    assert client.post(url(case, "add"), form).status_code == 302
+    if not case.read_only:
+        assert client.post(url(case, "add"), form).status_code == 302
     assert api().get(case.api_prefix).status_code in (401, 403)
     assert api().delete(f"{case.api_prefix}{obj.pk}/").status_code in (401, 403)
     assert api().post(case.api_prefix, payload, format="json").status_code in (401, 403)
@@ -113,9 +129,11 @@ def test_user_without_role_gets_nothing_and_changes_nothing(case, world, client)
     assert client.get(url(case, "list")).status_code == (200 if public else 403)
     assert client.get(url(case, "detail", obj)).status_code == (200 if public else 404)
     assert client.get(url(case, "list") + "?export=xlsx").status_code == (200 if public else 403)
-    assert client.post(url(case, "edit", obj), form_data(obj, edit_form_class(case, obj))).status_code == 404
-    assert client.post(url(case, "delete", obj)).status_code == 404
-    assert client.post(url(case, "add"), form).status_code == 403
+    if not case.read_only:
+        edit_form = form_data(obj, edit_form_class(case, obj))
+        assert client.post(url(case, "edit", obj), edit_form).status_code == 404
+        assert client.post(url(case, "delete", obj)).status_code == 404
+        assert client.post(url(case, "add"), form).status_code == 403
     if case.has_import:
         assert client.get(url(case, "import")).status_code == 403
     client_api = api(world.no_role)
@@ -150,6 +168,20 @@ def test_in_scope_user_can_do_everything(case, world, client):
         result = response.context["result"]
         assert result.ok, result.errors
         assert result.summary()["unchanged"] >= 1 and result.summary()["created"] == 0
+
+    if case.read_only:
+        _form, payload = case.create(world, "a")
+        before = snapshot()
+        assert_no_write_pages(case, obj, client)
+        client_api = api(user)
+        assert client_api.get(f"{case.api_prefix}{obj.pk}/").status_code == 200
+        assert client_api.get(case.api_prefix, {"page_size": 500}).json()["count"] == visible
+        assert client_api.post(case.api_prefix, payload, format="json").status_code == 405
+        for method in (client_api.put, client_api.patch):
+            assert method(f"{case.api_prefix}{obj.pk}/", payload, format="json").status_code == 405
+        assert client_api.delete(f"{case.api_prefix}{obj.pk}/").status_code == 405
+        assert snapshot() == before
+        return
 
     # edit through the form: saved, recorded with actor and request id
     field, value = edit_value(case, world)
@@ -214,24 +246,31 @@ def test_out_of_scope_is_not_found_and_changes_nothing(case, world, client):
     assert case.model._default_manager.all().restrict(user, "view").filter(pk=obj.pk).exists() == public
     for action in ("detail", "changelog"):
         assert client.get(url(case, action, obj)).status_code == (200 if public else 404), action
-    for action in ("edit", "delete"):
-        assert client.get(url(case, action, obj)).status_code == 404, action
-    field, value = edit_value(case, world)
-    assert (
-        client.post(
-            url(case, "edit", obj), form_data(obj, edit_form_class(case, obj), **{field: value})
-        ).status_code
-        == 404
-    )
-    assert client.post(url(case, "delete", obj)).status_code == 404
-    response = client.post(url(case, "add"), form)
-    assert response.status_code == 400
+    if case.read_only:
+        assert_no_write_pages(case, obj, client)
+    else:
+        for action in ("edit", "delete"):
+            assert client.get(url(case, action, obj)).status_code == 404, action
+        field, value = edit_value(case, world)
+        assert (
+            client.post(
+                url(case, "edit", obj), form_data(obj, edit_form_class(case, obj), **{field: value})
+            ).status_code
+            == 404
+        )
+        assert client.post(url(case, "delete", obj)).status_code == 404
+        response = client.post(url(case, "add"), form)
+        assert response.status_code == 400
 
     client_api = api(user)
+    # A read-only endpoint refuses the method itself (405) before looking for the row.
+    refused = (405,) if case.read_only else (404,)
     assert client_api.get(f"{case.api_prefix}{obj.pk}/").status_code == (200 if public else 404)
-    assert client_api.patch(f"{case.api_prefix}{obj.pk}/", {}, format="json").status_code == 404
-    assert client_api.delete(f"{case.api_prefix}{obj.pk}/").status_code == 404
-    assert client_api.post(case.api_prefix, payload, format="json").status_code in (400, 404)
+    assert client_api.patch(f"{case.api_prefix}{obj.pk}/", {}, format="json").status_code in refused
+    assert client_api.delete(f"{case.api_prefix}{obj.pk}/").status_code in refused
+    assert client_api.post(case.api_prefix, payload, format="json").status_code in (
+        (405,) if case.read_only else (400, 404)
+    )
     if case.has_import:
         # a sheet naming the out-of-scope row (exported by an administrator) is refused whole
         response = client.post(url(case, "import"), {"file": SimpleUploadedFile("export.xlsx", exported)})
