@@ -207,7 +207,7 @@ class SheetImporter:
                 continue
             form_field = self.form_class.base_fields[key]
             try:
-                lookup[key] = form_field.clean(values[key])
+                lookup[key] = form_field.clean(self.choice_value(form_field, values[key]))
             except forms.ValidationError:
                 return None
         existing = self.model._default_manager.filter(**lookup).first()
@@ -217,6 +217,14 @@ class SheetImporter:
             row.errors.append(f"第 {row.number} 行：该记录已存在，但不在您的授权范围内，不能修改。")
             return None
         return existing
+
+    @staticmethod
+    def choice_value(form_field, text):
+        """A choice cell may hold the Chinese label (as exported) or the stored value."""
+        if isinstance(form_field, forms.ChoiceField) and not isinstance(form_field, forms.ModelChoiceField):
+            labels = {str(label): key for key, label in form_field.choices}
+            return labels.get(text, text)
+        return text
 
     def build_form(self, values, row):
         existing = self.find_existing(values, row)
@@ -237,8 +245,7 @@ class SheetImporter:
             elif isinstance(form_field, forms.ModelChoiceField):
                 pass  # named by code or name; NaturalKeyChoiceField resolves it
             elif isinstance(form_field, forms.ChoiceField):
-                labels = {str(label): key for key, label in form_field.choices}
-                value = labels.get(value, value)
+                value = self.choice_value(form_field, value)
             elif isinstance(form_field, forms.DecimalField | forms.IntegerField | forms.FloatField):
                 value = value.replace(",", "")
             data[name] = value
