@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.data import DEMO_PASSWORD
 from demo.loader import DEMO_MODELS, load_demo
+from demo.projects_loader import PROJECT_MODELS, library_summary
 
 
 def _width(text):
@@ -23,7 +24,10 @@ def _table(rows):
 
 
 class Command(BaseCommand):
-    help = "载入赣州市 / 南康区演示数据（单位、领导、招商队、专班、演示账号）；可重复运行，不会重复创建。"
+    help = (
+        "载入赣州市 / 南康区演示数据（单位、领导、招商队、专班、演示账号、项目库）；"
+        "可重复运行，不会重复创建。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -46,7 +50,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
 
         rows = [("数据", "总数", "本次新建", "本次修改")]
-        for model in DEMO_MODELS:
+        for model in (*DEMO_MODELS, *PROJECT_MODELS):
             rows.append(
                 (
                     str(model._meta.verbose_name),
@@ -57,6 +61,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"演示数据已载入（{elapsed:.1f} 秒）。标记为“演示虚构数据”的记录不出自公开报道。")
         self.stdout.write("\n".join(_table(rows)))
+        self.stdout.write("\n".join(library_summary()))
         self.stdout.write("\n演示账号：")
         logins = [("用户名", "密码", "角色", "范围", "")]
         logins += [
