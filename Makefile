@@ -45,6 +45,8 @@ browser: setup
 
 bench: setup
 	$(VENV)/bin/python bench/rest_benchmark.py
+	$(VENV)/bin/python bench/import_benchmark.py
+	$(VENV)/bin/python bench/project_list_benchmark.py
 
 requirements:
 	$(UV) export --frozen --no-dev --format requirements-txt --no-emit-project --quiet > requirements.txt

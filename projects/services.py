@@ -17,14 +17,13 @@ CENT = Decimal("0.01")
 def next_project_code(region, year):
     """A stable code "<region code>-<year>-<nnnn>", numbered within region and year."""
     prefix = f"{region.code}-{year}-"
-    last = (
-        Project.objects.filter(code__startswith=prefix)
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    # Compared as numbers: past 9999 the codes grow a digit and no longer sort as text.
+    numbers = [
+        int(code.rsplit("-", 1)[1])
+        for code in Project.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if code.rsplit("-", 1)[1].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
 def register_project(project, *, stage=Stage.SIGNED, on=None, actor, cooperating_units=()):

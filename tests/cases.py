@@ -272,11 +272,11 @@ def create_industry(world, side):
 def make_emerging_industry(world, side):
     from reference.models import EmergingIndustry
 
-    return EmergingIndustry.objects.create(code=f"9.{_n()}", name="测试新兴产业", level=2)
+    return EmergingIndustry.objects.create(code=f"99.{_n()}", name="测试新兴产业", level=2)
 
 
 def create_emerging_industry(world, side):
-    data = {"code": f"8.{_n()}", "name": "新的新兴产业", "level": "2"}
+    data = {"code": f"98.{_n()}", "name": "新的新兴产业", "level": "2"}
     return data, {**data, "level": 2}
 
 

@@ -213,3 +213,22 @@ def test_invalid_credit_codes(code, message):
     with pytest.raises(ValidationError) as error:
         validate_credit_code(code)
     assert error.value.messages == [message]
+
+
+def test_codes_keep_counting_past_9999(world):
+    Project.objects.create(
+        code="360703-2024-9999",
+        name="已有项目",
+        region=world.county,
+        introducing_unit=world.unit_a,
+        responsible_unit=world.unit_a,
+    )
+    assert services.next_project_code(world.county, 2024) == "360703-2024-10000"
+    Project.objects.create(
+        code="360703-2024-10000",
+        name="又一个",
+        region=world.county,
+        introducing_unit=world.unit_a,
+        responsible_unit=world.unit_a,
+    )
+    assert services.next_project_code(world.county, 2024) == "360703-2024-10001"
