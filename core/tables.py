@@ -65,7 +65,11 @@ def export_table_xlsx(table, filename, title=""):
     header_format = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    columns = [column for column in table.columns if column.name != "actions"]
+    columns = [
+        column
+        for column in table.columns
+        if column.name != "actions" and not getattr(column.column, "exclude_from_export", False)
+    ]
     for index, column in enumerate(columns):
         sheet.write(0, index, str(column.header), header_format)
         sheet.set_column(index, index, max(10, min(40, len(str(column.header)) * 2 + 2)))

@@ -38,7 +38,10 @@ class ProjectTable(BaseTable):
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
     total_investment_yi = tables.Column(
-        verbose_name="总投资（亿元）", accessor="total_investment_yi", order_by=("total_investment",)
+        verbose_name="总投资（亿元）",
+        accessor="total_investment_yi",
+        order_by=("total_investment",),
+        exclude_from_export=True,  # the 万元 column is the figure; two totals would not re-import
     )
     is_plan_adjusted = tables.Column()
 

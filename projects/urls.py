@@ -3,7 +3,7 @@ from django.urls import path
 from core.urls import object_paths
 
 from .views import objects as views
-from .views import project_page
+from .views import project_import, project_page
 
 app_name = "projects"
 
@@ -26,7 +26,7 @@ urlpatterns = [
         edit_view=views.ProjectEditView,
         delete_view=views.ProjectDeleteView,
         changelog_view=views.ProjectChangelogView,
-        import_view=views.ProjectImportView,
+        import_view=project_import.ProjectImportView,
     ),
     path(
         "projects/<int:pk>/change-stage/",

@@ -98,6 +98,10 @@ class ObjectImportView(RestrictedViewMixin, View):
         messages.success(self.request, f"导入完成：{counts}。")
         return redirect(object_url(self.model, "list"))
 
+    def column_labels(self):
+        """The column names the import recognises, shown on the page."""
+        return [str(field.label) for field in self.form.base_fields.values()]
+
     def render_page(self, upload_form, *, result=None, token="", filename="", status=200):
         context = {
             **self.base_context(),
@@ -106,7 +110,7 @@ class ObjectImportView(RestrictedViewMixin, View):
             "token": token,
             "filename": filename,
             "spreadsheet_error": getattr(self, "spreadsheet_error", ""),
-            "columns": [str(field.label) for field in self.form.base_fields.values()],
+            "columns": self.column_labels(),
         }
         if result is not None and not result.ok:
             status = 400

@@ -79,11 +79,6 @@ class ProjectDeleteView(generic.ObjectDeleteView):
     queryset = Project.objects.all()
 
 
-class ProjectImportView(generic.ObjectImportView):
-    queryset = Project.objects.all()
-    form = forms.ProjectForm
-
-
 class ProjectChangelogView(generic.ObjectChangelogView):
     queryset = Project.objects.all()
 
