@@ -101,18 +101,27 @@ def _is_multivalued(model, lookup):
 
 
 def scope_q(model, places):
-    """The filter for rows of `model` covered by grants on `places` [(unit_path, region_path)]."""
+    """The filter for rows of `model` covered by grants on `places` [(unit_path, region_path)].
+
+    A lookup through a many-valued relation (a project's cooperating units) becomes its own
+    uncorrelated `pk IN (…)` subquery, so the main query keeps one row per object without DISTINCT.
+    """
     scope = model.scope
-    condition = Q()
+    terms = []
     for unit_path, region_path in places:
         if unit_path:
-            for lookup in scope.units:
-                condition |= Q(**{_join(lookup, "path__startswith"): unit_path})
+            terms += [(lookup, _join(lookup, "path__startswith"), unit_path) for lookup in scope.units]
         if region_path:
-            for lookup in scope.regions:
-                condition |= Q(**{_join(lookup, "path__startswith"): region_path})
-            for lookup in scope.units:
-                condition |= Q(**{_join(lookup, "region__path__startswith"): region_path})
+            terms += [(lookup, _join(lookup, "path__startswith"), region_path) for lookup in scope.regions]
+            terms += [
+                (lookup, _join(lookup, "region__path__startswith"), region_path) for lookup in scope.units
+            ]
+    condition = Q()
+    for lookup, field_lookup, path in terms:
+        term = Q(**{field_lookup: path})
+        if _is_multivalued(model, lookup):
+            term = Q(pk__in=model._default_manager.filter(term).values("pk"))
+        condition |= term
     return condition
 
 
@@ -133,7 +142,4 @@ def scope_filter(queryset, user, action):
     condition = scope_q(model, places)
     if not condition:
         return queryset.none()
-    lookups = (*model.scope.units, *model.scope.regions)
-    if any(_is_multivalued(model, lookup) for lookup in lookups):
-        return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
     return queryset.filter(condition)

@@ -33,8 +33,11 @@ class IndustryChainFilterSet(BaseFilterSet):
 
 class ProjectFilterSet(BaseFilterSet):
     search_fields = ("code", "name", "investor_name")
+    # Only regions that have projects: all 400-odd divisions would make every list page slow to draw.
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), method="in_region", label="所在区划（含下级）"
+        queryset=Region.objects.filter(pk__in=Project.objects.values("region")),
+        method="in_region",
+        label="所在区划（含下级）",
     )
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.all(),

@@ -141,7 +141,11 @@ class Project(BusinessModel):
                 name="project_planned_years_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["stage"], name="project_stage_idx")]
+        indexes = [
+            models.Index(fields=["stage"], name="project_stage_idx"),
+            # The list's default order: the first page comes off the index, not a sort of every project.
+            models.Index(fields=["-total_investment", "code"], name="project_list_order_idx"),
+        ]
 
     @property
     def total_investment_yi(self):
