@@ -98,18 +98,6 @@ class MonthAmountsField(forms.Field):
         return amounts
 
 
-def month_amounts_for(amount, months):
-    """The twelve monthly figures to store for a year's `amount`: as given (12, summing exactly to
-    the amount), or phased in a straight line when none are given. Raises ValidationError."""
-    months = list(months or []) or services.phase_by_month(amount)
-    if len(months) != 12:
-        raise ValidationError({"month_amounts": f"分月计划须有 12 个月的数，现有 {len(months)} 个。"})
-    total = sum(months, Decimal("0"))
-    if total != amount:
-        raise ValidationError({"month_amounts": f"12 个月合计 {total} 万元，与年度计划 {amount} 万元不符。"})
-    return [str(Decimal(month).quantize(CENT)) for month in months]
-
-
 class IndustryChainForm(RestrictedModelForm):
     class Meta:
         model = IndustryChain
@@ -229,7 +217,9 @@ class AnnualPlanForm(RestrictedModelForm):
         amount = cleaned.get("amount")
         if amount is not None and "month_amounts" in cleaned:
             try:
-                cleaned["month_amounts"] = month_amounts_for(amount, cleaned["month_amounts"])
+                cleaned["month_amounts"] = [
+                    str(month) for month in services.monthly_plan(amount, cleaned["month_amounts"])
+                ]
             except ValidationError as error:
                 add_service_errors(self, error)
         return cleaned

@@ -107,18 +107,27 @@ def phase_by_month(amount):
     return [month] * 11 + [amount - month * 11]
 
 
+def monthly_plan(amount, month_amounts=None):
+    """The twelve monthly figures to store for a year's `amount`: as given (12, none negative, summing
+    exactly to the amount), or phased in a straight line when none are given. Raises ValidationError."""
+    amount = Decimal(amount)
+    if amount < 0:
+        raise ValidationError({"amount": "计划投资不能为负数。"})
+    months = [Decimal(value) for value in month_amounts] if month_amounts else phase_by_month(amount)
+    if len(months) != 12:
+        raise ValidationError({"month_amounts": f"分月计划须有 12 个月的数，现有 {len(months)} 个。"})
+    if any(value < 0 for value in months):
+        raise ValidationError({"month_amounts": "分月计划不能有负数。"})
+    total = sum(months, Decimal("0"))
+    if total != amount:
+        raise ValidationError({"month_amounts": f"12 个月合计 {total} 万元，与年度计划 {amount} 万元不符。"})
+    return [month.quantize(CENT) for month in months]
+
+
 def set_annual_plan(project, *, year, amount, month_amounts=None, actor):
     """Set the year's planned investment; without monthly figures it is phased in a straight line."""
     amount = Decimal(amount)
-    months = [Decimal(value) for value in month_amounts] if month_amounts else phase_by_month(amount)
-    if len(months) != 12:
-        raise ValidationError({"month_amounts": "分月计划须有 12 个月的数。"})
-    if any(value < 0 for value in months) or amount < 0:
-        raise ValidationError({"amount": "计划投资不能为负数。"})
-    if sum(months) != amount:
-        raise ValidationError(
-            {"month_amounts": f"12 个月合计 {sum(months)} 万元，与年度计划 {amount} 万元不符。"}
-        )
+    months = monthly_plan(amount, month_amounts)
     with transaction.atomic(), history_context(actor=actor, reason=f"{year} 年度计划"):
         plan, created = AnnualPlan.objects.get_or_create(
             project=project, year=year, defaults={"amount": amount, "month_amounts": [str(m) for m in months]}

@@ -6,7 +6,7 @@ from core.api.viewsets import RestrictedSerializer
 from org.models import Leader
 from projects import services
 from projects.choices import STAGE_ORDER, FactorStatus, MilestoneKind, Stage
-from projects.forms import month_amounts_for, not_after_today, planned_years_error
+from projects.forms import not_after_today, planned_years_error
 from projects.models import (
     YEAR,
     AnnualPlan,
@@ -169,7 +169,7 @@ class AnnualPlanSerializer(RestrictedSerializer):
             if months is None and self.instance is not None and "amount" not in attrs:
                 months = self.instance.month_amounts
             try:
-                attrs["month_amounts"] = month_amounts_for(amount, months)
+                attrs["month_amounts"] = [str(month) for month in services.monthly_plan(amount, months)]
             except ValidationError as error:
                 raise api_errors(error) from error
         return attrs
