@@ -147,6 +147,19 @@ class Project(BusinessModel):
             models.Index(fields=["-total_investment", "code"], name="project_list_order_idx"),
         ]
 
+    TIER_FLAGS = (
+        ("is_provincial_key", "省重点"),
+        ("is_city_key", "市重点"),
+        ("is_district_key", "区重点"),
+        ("is_provincial_large", "省大中型"),
+        ("is_major", "重大"),
+    )
+
+    @property
+    def tier_labels(self):
+        """项目级别 as offices write it: "省重点、市重点、重大"."""
+        return "、".join(label for field, label in self.TIER_FLAGS if getattr(self, field))
+
     @property
     def total_investment_yi(self):
         """总投资（亿元）."""

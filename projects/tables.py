@@ -44,6 +44,12 @@ class ProjectTable(BaseTable):
         exclude_from_export=True,  # the 万元 column is the figure; two totals would not re-import
     )
     is_plan_adjusted = tables.Column()
+    tiers = tables.Column(
+        verbose_name="项目级别",
+        accessor="tier_labels",
+        orderable=False,
+        exclude_from_export=True,  # the export carries each flag in its own column
+    )
 
     class Meta(BaseTable.Meta):
         model = Project
@@ -54,6 +60,7 @@ class ProjectTable(BaseTable):
             "region",
             "responsible_unit",
             "liaison_leader",
+            "tiers",
             "total_investment",
             "total_investment_yi",
             "invested_to_date",
@@ -76,11 +83,17 @@ class ProjectTable(BaseTable):
         super().__init__(*args, **kwargs)
         # Offered in the column chooser, hidden until chosen.
         for name in (
+            "is_provincial_key",
+            "is_city_key",
+            "is_district_key",
+            "is_provincial_large",
+            "is_major",
             "introducing_unit",
             "category",
             "industry_chain",
             "planned_start_year",
             "planned_end_year",
+            "is_synthetic",
         ):
             self.columns.hide(name)
 
