@@ -18,3 +18,12 @@ def object_paths(
     if import_view is not None:
         patterns.append(path(f"{prefix}/import/", import_view.as_view(), name=f"{model_name}_import"))
     return patterns
+
+
+def read_only_paths(prefix, model_name, *, list_view, detail_view, changelog_view):
+    """List, detail and change log of a model whose rows only services write (e.g. stage transitions)."""
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{model_name}_list"),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{model_name}_detail"),
+        path(f"{prefix}/<int:pk>/changelog/", changelog_view.as_view(), name=f"{model_name}_changelog"),
+    ]

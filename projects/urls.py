@@ -1,20 +1,11 @@
 from django.urls import path
 
-from core.urls import object_paths
+from core.urls import object_paths, read_only_paths
 
 from .views import objects as views
 from .views import project_import, project_page
 
 app_name = "projects"
-
-
-def read_only_paths(prefix, model_name, *, list_view, detail_view, changelog_view):
-    """List, detail and change log of a model whose rows only services write."""
-    return [
-        path(f"{prefix}/", list_view.as_view(), name=f"{model_name}_list"),
-        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{model_name}_detail"),
-        path(f"{prefix}/<int:pk>/changelog/", changelog_view.as_view(), name=f"{model_name}_changelog"),
-    ]
 
 
 urlpatterns = [

@@ -45,17 +45,24 @@ class ObjectDetailView(RestrictedViewMixin, View):
     related = ()
 
     def get(self, request, pk):
-        obj = get_object_or_404(self.restricted_queryset("view"), pk=pk)
-        user = request.user
+        return self.render_page(get_object_or_404(self.restricted_queryset("view"), pk=pk))
+
+    def extra_context(self, obj):
+        """More context for a model's own detail template (e.g. the project page)."""
+        return {}
+
+    def render_page(self, obj, *, status=200, **extra):
         context = {
             **self.base_context(),
             "object": obj,
             "fields": field_rows(obj),
-            "related_tables": [(title, build(obj, user)) for title, build in self.related],
+            "related_tables": [(title, build(obj, self.request.user)) for title, build in self.related],
             "tab": "detail",
             **self.object_links(obj),
+            **self.extra_context(obj),
+            **extra,
         }
-        return render(request, self.template_name, context)
+        return render(self.request, self.template_name, context, status=status)
 
     def object_links(self, obj):
         user = self.request.user

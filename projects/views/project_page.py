@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from core import views as generic
@@ -30,29 +30,6 @@ PLAN_LABELS = {
     "planned_start_year": "计划开工年份",
     "planned_end_year": "计划竣工年份",
 }
-
-
-class DetailWithContextView(generic.ObjectDetailView):
-    """The generic detail page plus `extra_context(obj)` for a page of its own."""
-
-    def get(self, request, pk):
-        return self.render_page(get_object_or_404(self.restricted_queryset("view"), pk=pk))
-
-    def extra_context(self, obj):
-        return {}
-
-    def render_page(self, obj, *, status=200, **extra):
-        context = {
-            **self.base_context(),
-            "object": obj,
-            "fields": field_rows(obj),
-            "related_tables": [(title, build(obj, self.request.user)) for title, build in self.related],
-            "tab": "detail",
-            **self.object_links(obj),
-            **self.extra_context(obj),
-            **extra,
-        }
-        return render(self.request, self.template_name, context, status=status)
 
 
 def milestone_rows(milestones, today):
@@ -105,7 +82,7 @@ def add_link(model, project, user):
     return f"{url}?project={project.pk}" if url else ""
 
 
-class ProjectDetailView(DetailWithContextView):
+class ProjectDetailView(generic.ObjectDetailView):
     queryset = Project.objects.select_related(
         "region",
         "introducing_unit",
@@ -202,7 +179,7 @@ class ProjectAdjustPlanView(ProjectDetailView):
         return self.render_page(project, status=400, adjust_form=form, adjust_form_open=True)
 
 
-class PlanAdjustmentDetailView(DetailWithContextView):
+class PlanAdjustmentDetailView(generic.ObjectDetailView):
     queryset = PlanAdjustment.objects.select_related("project", "approver__person")
     template_name = "projects/planadjustment_detail.html"
 
