@@ -8,6 +8,9 @@ Variables (all optional in development, see docs/deployment in README):
   TIAODU_ALLOWED_HOSTS  comma separated (default 127.0.0.1,localhost in development)
   TIAODU_CSRF_TRUSTED_ORIGINS comma separated origins, e.g. https://tiaodu.example.gov.cn
   TIAODU_DEBUG          0/1, development only
+  TIAODU_EMAIL_HOST     SMTP server for reminders (none: reminders stay in the app); also
+                        TIAODU_EMAIL_PORT (25), TIAODU_EMAIL_USER, TIAODU_EMAIL_PASSWORD,
+                        TIAODU_EMAIL_USE_TLS (0/1), TIAODU_EMAIL_FROM
 """
 
 import os
@@ -99,6 +102,7 @@ INSTALLED_APPS = [
     "org",
     "promotion",
     "projects",
+    "dispatch",
     "demo",
 ]
 
@@ -196,6 +200,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+EMAIL_HOST = env("TIAODU_EMAIL_HOST", "")
+EMAIL_PORT = env_int("TIAODU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("TIAODU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env("TIAODU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TIAODU_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("TIAODU_EMAIL_FROM", "tiaodu@localhost")
+EMAIL_TIMEOUT = 10
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 IMPORT_DIR = DATA_DIR / "imports"

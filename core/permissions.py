@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.apps import apps
 from django.db.models import Q
 
-ACTIONS = ("view", "add", "change", "delete")
+ACTIONS = ("view", "add", "change", "delete", "review")
 GRANTS_CACHE_ATTRIBUTE = "_tiaodu_grants"
 
 

@@ -119,6 +119,16 @@ PROJECT_MODELS = (
     "projects.event",
     "projects.factorneed",
 )
+DISPATCH_MODELS = (
+    "dispatch.cadence",
+    "dispatch.dispatchround",
+    "dispatch.progressreport",
+    "dispatch.reportphoto",
+    "dispatch.reportreview",
+    "dispatch.validationrule",
+    "dispatch.lockexception",
+    "dispatch.reminder",
+)
 DEFAULT_ROLES = {
     "office_admin": (
         "项目办",
@@ -128,6 +138,8 @@ DEFAULT_ROLES = {
             for model in (*ORG_MODELS, *PROMOTION_MODELS, *ADMIN_MODELS)
         }
         | {model: ("view", "add", "change", "delete") for model in PROJECT_MODELS}
+        | {model: ("view", "add", "change", "delete") for model in DISPATCH_MODELS}
+        | {"dispatch.progressreport": ("view", "add", "change", "delete", "review")}
         | {"org.role": ("view",)},
     ),
     "unit_reporter": (
@@ -137,13 +149,17 @@ DEFAULT_ROLES = {
         | {"org.person": ("view", "add", "change")}
         | {model: ("view",) for model in PROJECT_MODELS}
         | {"projects.project": ("view", "change")}
-        | {model: ("view", "add", "change") for model in ("projects.factorneed", "projects.milestone")},
+        | {model: ("view", "add", "change") for model in ("projects.factorneed", "projects.milestone")}
+        | {model: ("view",) for model in DISPATCH_MODELS}
+        | {"dispatch.progressreport": ("view", "change")}
+        | {"dispatch.reportphoto": ("view", "add", "delete")},
     ),
     "leader": (
         "领导",
         "区领导、挂点领导：查看授权范围内的全部数据。",
         {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS, "org.user", "org.grant")}
-        | {model: ("view",) for model in PROJECT_MODELS},
+        | {model: ("view",) for model in PROJECT_MODELS}
+        | {model: ("view",) for model in DISPATCH_MODELS},
     ),
     "discipline": (
         "纪委",
@@ -154,7 +170,8 @@ DEFAULT_ROLES = {
         "只读",
         "只读用户：查看授权范围内的数据，不能修改。",
         {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS)}
-        | {model: ("view",) for model in PROJECT_MODELS},
+        | {model: ("view",) for model in PROJECT_MODELS}
+        | {model: ("view",) for model in DISPATCH_MODELS},
     ),
 }
 

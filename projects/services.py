@@ -192,3 +192,17 @@ def adjust_plan(
             baseline=baseline,
             adjusted=_plan_snapshot(project),
         )
+
+
+def record_investment(project, *, invested_to_date, actor):
+    """Set the project's invested-to-date figure (累计完成投资, 万元) as an approved progress report gives
+    it; nothing is written when it is unchanged."""
+    invested_to_date = Decimal(invested_to_date)
+    if invested_to_date < 0:
+        raise ValidationError({"invested_to_date": "累计完成投资不能为负数。"})
+    if project.invested_to_date == invested_to_date:
+        return project
+    with transaction.atomic(), history_context(actor=actor, reason="调度报告更新累计完成投资"):
+        project.invested_to_date = invested_to_date
+        project.save(update_fields=["invested_to_date", "updated_at"])
+    return project

@@ -1,0 +1,526 @@
+"""Workflows of the weekly dispatch: opening rounds, filling, submitting, reviewing, locking, reminding.
+
+Every function takes the object first and `actor` keyword-only, runs in one transaction, records
+history (and the report's own review timeline) and returns the object. Views, the API, the Excel
+import and the commands all call these.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from core.history import current_request_id, history_context
+from projects import services as project_services
+from projects.models import Project
+
+from .choices import (
+    EDITABLE_STATUSES,
+    Confidence,
+    ReminderChannel,
+    ReminderKind,
+    ReportAction,
+    ReportStatus,
+    RuleImportance,
+)
+from .expressions import holds
+from .models import DispatchRound, LockException, ProgressReport, Reminder, ReportReview, ValidationRule
+from .periods import period_containing, round_times
+
+ZERO = Decimal("0")
+# Fields a reporting unit fills in; everything else on a report is set by the workflow.
+REPORT_FIELDS = (
+    "investment_period",
+    "investment_year_to_date",
+    "investment_since_start",
+    "physical_progress",
+    "workers_on_site",
+    "stage",
+    "next_steps",
+    "blockers",
+    "confidence",
+    "confidence_narrative",
+    "warning_comment",
+)
+
+
+def _now(now):
+    return now or timezone.now()
+
+
+# Opening rounds ---------------------------------------------------------------------------------
+
+
+def covered_projects(cadence):
+    """The projects a round of `cadence` expects a report on: in its region, in its stages, with one
+    of its tier flags, and the responsibility of one of its units (or below it) — each condition only
+    when the cadence sets it."""
+    projects = Project.objects.filter(region__path__startswith=cadence.region.path)
+    if cadence.stages:
+        projects = projects.filter(stage__in=cadence.stages)
+    if cadence.tier_flags:
+        tiers = Q()
+        for flag in cadence.tier_flags:
+            tiers |= Q(**{flag: True})
+        projects = projects.filter(tiers)
+    units = list(cadence.units.all())
+    if units:
+        in_units = Q()
+        for unit in units:
+            in_units |= Q(responsible_unit__path__startswith=unit.path)
+        projects = projects.filter(in_units)
+    return projects.order_by("code")
+
+
+def _baselines(cadence, period, project_ids):
+    """{project id: (year to date, since start)} as last reported before `period` in `cadence`; the
+    year-to-date figure restarts at 0 in a new year. Projects never reported start from their
+    invested-to-date figure."""
+    latest = {}
+    earlier = (
+        ProgressReport.objects.filter(
+            round__cadence=cadence,
+            round__period_start__lt=period.start,
+            project_id__in=project_ids,
+            investment_since_start__isnull=False,
+        )
+        .exclude(status__in=(ReportStatus.PENDING,))
+        .order_by("project_id", "-round__period_start")
+        .values_list("project_id", "round__period_end", "investment_year_to_date", "investment_since_start")
+    )
+    for project_id, period_end, year_to_date, since_start in earlier:
+        if project_id not in latest:
+            same_year = period_end.year == period.end.year
+            latest[project_id] = ((year_to_date or ZERO) if same_year else ZERO, since_start)
+    return latest
+
+
+def open_round(cadence, *, period=None, on=None, actor):
+    """Open the round of `cadence` for `period` (or the period holding date `on`): fix its times and
+    create one pending report per covered project that has none yet, pre-filled with the project's
+    stage and its last reported figures. Opening again adds only newly covered projects."""
+    period = period or period_containing(cadence.period_type, on, start_weekday=cadence.start_weekday)
+    times = round_times(cadence, period)
+    with transaction.atomic(), history_context(actor=actor, reason=f"开启调度：{period.label}"):
+        dispatch_round, _ = DispatchRound.objects.get_or_create(
+            cadence=cadence,
+            period_start=period.start,
+            defaults={
+                "period_end": period.end,
+                "label": period.label,
+                "opens_at": times.opens_at,
+                "due_at": times.due_at,
+                "on_time_until": times.on_time_until,
+                "locks_at": times.locks_at,
+            },
+        )
+        existing = set(dispatch_round.reports.values_list("project_id", flat=True))
+        projects = [project for project in covered_projects(cadence) if project.pk not in existing]
+        baselines = _baselines(cadence, period, [project.pk for project in projects])
+        reports = []
+        for project in projects:
+            year_to_date, since_start = baselines.get(project.pk, (ZERO, project.invested_to_date))
+            reports.append(
+                ProgressReport(
+                    round=dispatch_round,
+                    project=project,
+                    unit_id=project.responsible_unit_id,
+                    stage=project.stage,
+                    baseline_year_to_date=year_to_date,
+                    baseline_since_start=since_start,
+                    is_synthetic=project.is_synthetic,
+                )
+            )
+        if reports:
+            bulk_create_with_history(
+                reports,
+                ProgressReport,
+                default_user=actor,
+                default_change_reason=f"开启调度：{period.label}",
+                batch_size=500,
+                custom_historical_attrs={"request_id": current_request_id()},
+            )
+    return dispatch_round
+
+
+def open_due_rounds(*, now=None, actor):
+    """Open, for every active cadence, the round of the current period once its opening time has come
+    (the periodic job calls this; running it twice opens nothing twice)."""
+    from .models import Cadence
+
+    now = _now(now)
+    opened = []
+    for cadence in Cadence.objects.filter(is_active=True).select_related("region"):
+        period = period_containing(
+            cadence.period_type, timezone.localdate(now), start_weekday=cadence.start_weekday
+        )
+        if round_times(cadence, period).opens_at <= now:
+            opened.append(open_round(cadence, period=period, actor=actor))
+    return opened
+
+
+# Filling and checking ---------------------------------------------------------------------------
+
+
+def complete_investment(report):
+    """Fill the one or two missing investment figures from those given: this period = year to date −
+    last year to date = since start − last since start. Figures given are never changed; whether they
+    agree is for the validation rules to say."""
+    period = report.investment_period
+    if period is None and report.investment_year_to_date is not None:
+        period = report.investment_year_to_date - report.baseline_year_to_date
+    if period is None and report.investment_since_start is not None:
+        period = report.investment_since_start - report.baseline_since_start
+    if period is None:
+        return report
+    report.investment_period = period
+    if report.investment_year_to_date is None:
+        report.investment_year_to_date = report.baseline_year_to_date + period
+    if report.investment_since_start is None:
+        report.investment_since_start = report.baseline_since_start + period
+    return report
+
+
+def report_values(report, *, annual_plan=None):
+    """The figures validation rules read (names of `dispatch.expressions.VARIABLES`)."""
+    if annual_plan is None:
+        plan = report.project.annual_plans.filter(year=report.round.period_end.year).first()
+        annual_plan = plan.amount if plan else None
+    return {
+        "investment_period": report.investment_period,
+        "investment_year_to_date": report.investment_year_to_date,
+        "investment_since_start": report.investment_since_start,
+        "previous_year_to_date": report.baseline_year_to_date,
+        "previous_since_start": report.baseline_since_start,
+        "total_investment": report.project.total_investment,
+        "annual_plan": annual_plan,
+        "workers_on_site": report.workers_on_site,
+        "physical_progress": report.physical_progress,
+        "next_steps": report.next_steps,
+        "blockers": report.blockers,
+    }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed check: the rule (None for the fixed checks), its importance, the message and the
+    field it is about."""
+
+    rule: object
+    importance: str
+    message: str
+    field: str = ""
+
+    @property
+    def is_blocking(self):
+        return self.importance == RuleImportance.BLOCKING
+
+
+def active_rules(cadence):
+    return list(
+        ValidationRule.objects.filter(is_active=True).filter(Q(cadence__isnull=True) | Q(cadence=cadence))
+    )
+
+
+def check_report(report, *, rules=None, annual_plan=None):
+    """Every failed check of `report`: the validation rules (data) and the fixed checks that are not
+    arithmetic (the money is not negative, a narrative below green, a stage the project may move to)."""
+    findings = []
+    for field in ("investment_year_to_date", "investment_since_start"):
+        value = getattr(report, field)
+        if value is not None and value < 0:
+            label = ProgressReport._meta.get_field(field).verbose_name
+            findings.append(Finding(None, RuleImportance.BLOCKING, f"{label}不能为负数。", field))
+    if report.investment_period is None:
+        findings.append(
+            Finding(
+                None, RuleImportance.BLOCKING, "请填写本期、年度累计或开工累计完成投资。", "investment_period"
+            )
+        )
+    if (
+        report.confidence
+        and report.confidence != Confidence.GREEN
+        and not report.confidence_narrative.strip()
+    ):
+        findings.append(
+            Finding(
+                None, RuleImportance.BLOCKING, "交付信心不是“绿”时须填写信心说明。", "confidence_narrative"
+            )
+        )
+    if not report.confidence:
+        findings.append(Finding(None, RuleImportance.BLOCKING, "请选择交付信心。", "confidence"))
+    project = report.project
+    if report.stage and report.stage != project.stage:
+        allowed = project_services.allowed_next_stages(project)
+        if report.stage not in allowed:
+            findings.append(
+                Finding(
+                    None,
+                    RuleImportance.BLOCKING,
+                    f"项目当前为“{project.get_stage_display()}”，不能报为“{report.get_stage_display()}”。",
+                    "stage",
+                )
+            )
+    values = report_values(report, annual_plan=annual_plan)
+    for rule in active_rules(report.round.cadence) if rules is None else rules:
+        if holds(rule.left_side, rule.operator, rule.right_side, values) is False:
+            findings.append(Finding(rule, rule.importance, rule.message))
+    return findings
+
+
+def accepts_reports(dispatch_round, unit, *, now=None):
+    """Whether `unit` may still submit into `dispatch_round` at `now`: the round is open and not locked,
+    or the office granted the unit an exception that has not run out."""
+    now = _now(now)
+    if now < dispatch_round.opens_at:
+        return False
+    if dispatch_round.locks_at is None or now < dispatch_round.locks_at:
+        return True
+    return LockException.objects.filter(round=dispatch_round, unit=unit, until__gt=now).exists()
+
+
+def _timeline(report, action, *, actor, comment="", now):
+    return ReportReview.objects.create(report=report, action=action, comment=comment, actor=actor, at=now)
+
+
+def _require_editable(report, *, now):
+    if report.status not in EDITABLE_STATUSES:
+        raise ValidationError(f"报告{report.get_status_display()}，不能修改。")
+    if not accepts_reports(report.round, report.unit, now=now):
+        if now < report.round.opens_at:
+            raise ValidationError(
+                f"本轮调度 {timezone.localtime(report.round.opens_at):%Y-%m-%d %H:%M} 才开放填报。"
+            )
+        raise ValidationError("本轮调度已锁定，不能再报送；如需补报，请联系项目办开通补报许可。")
+
+
+INVESTMENT_FIELDS = ("investment_period", "investment_year_to_date", "investment_since_start")
+
+
+def _apply(report, values):
+    """Set the filled-in `values` on `report`. The three investment figures go together: when any of
+    them is given, those not given are derived afresh rather than kept from an earlier save."""
+    unknown = set(values) - set(REPORT_FIELDS)
+    if unknown:
+        raise ValueError(f"not report fields: {sorted(unknown)}")
+    if any(name in values for name in INVESTMENT_FIELDS):
+        for name in INVESTMENT_FIELDS:
+            setattr(report, name, None)
+    for name, value in values.items():
+        setattr(report, name, value)
+    complete_investment(report)
+
+
+def save_report(report, *, actor, now=None, **values):
+    """Store what the unit filled in (a draft): the fields named in `REPORT_FIELDS`; missing investment
+    figures are derived from the given ones."""
+    now = _now(now)
+    _require_editable(report, now=now)
+    _apply(report, values)
+    if report.status == ReportStatus.PENDING:
+        report.status = ReportStatus.DRAFT
+    report.full_clean(exclude=["round", "project", "unit"])
+    with transaction.atomic(), history_context(actor=actor, reason="填报进度"):
+        report.save()
+    return report
+
+
+def submit_report(report, *, actor, now=None, **values):
+    """Submit the report (with any last `values`): blocking findings stop it; warnings need a
+    comment; the first submission's time decides whether it was on time."""
+    now = _now(now)
+    _require_editable(report, now=now)
+    _apply(report, values)
+    findings = check_report(report)
+    blocking = [finding for finding in findings if finding.is_blocking]
+    warnings = [finding for finding in findings if not finding.is_blocking]
+    if blocking:
+        raise ValidationError([finding.message for finding in blocking])
+    if warnings and not report.warning_comment.strip():
+        raise ValidationError(
+            [f"{finding.message}（警告：请在“预警说明”中说明后再报送）" for finding in warnings]
+        )
+    report.full_clean(exclude=["round", "project", "unit"])
+    with transaction.atomic(), history_context(actor=actor, reason="报送进度"):
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at, report.submitted_by = now, actor
+        report.first_submitted_at = report.first_submitted_at or now
+        report.save()
+        _timeline(report, ReportAction.SUBMIT, actor=actor, comment=report.warning_comment, now=now)
+    return report
+
+
+def return_report(report, *, comment, actor, now=None):
+    """The office sends a submitted report back to the unit with a comment."""
+    now = _now(now)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(f"只能退回已报送的报告（当前：{report.get_status_display()}）。")
+    if not comment.strip():
+        raise ValidationError({"comment": "退回须写明意见。"})
+    with transaction.atomic(), history_context(actor=actor, reason="退回进度报告"):
+        report.status = ReportStatus.RETURNED
+        report.reviewed_at, report.reviewed_by, report.review_comment = now, actor, comment
+        report.save()
+        _timeline(report, ReportAction.RETURN, actor=actor, comment=comment, now=now)
+    return report
+
+
+def approve_report(report, *, actor, comment="", now=None):
+    """The office approves a submitted report; it locks, and the project's invested-to-date figure
+    and its stage (when reported as moved on) follow the report."""
+    now = _now(now)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(f"只能审核已报送的报告（当前：{report.get_status_display()}）。")
+    with transaction.atomic(), history_context(actor=actor, reason="审核进度报告"):
+        report.status = ReportStatus.APPROVED
+        report.reviewed_at, report.reviewed_by, report.review_comment = now, actor, comment
+        report.save()
+        _timeline(report, ReportAction.APPROVE, actor=actor, comment=comment, now=now)
+        project = Project.objects.select_for_update().get(pk=report.project_id)
+        if report.investment_since_start is not None:
+            project_services.record_investment(
+                project, invested_to_date=report.investment_since_start, actor=actor
+            )
+        if report.stage and report.stage != project.stage:
+            if report.stage in project_services.allowed_next_stages(project):
+                on = max(report.round.period_end, project.stage_since or report.round.period_end)
+                project_services.change_stage(
+                    project,
+                    to_stage=report.stage,
+                    on=on,
+                    reason=f"调度报告：{report.round.label}",
+                    actor=actor,
+                )
+    return report
+
+
+REOPEN_DAYS = 3
+
+
+def reopen_report(report, *, reason, actor, now=None):
+    """The office reopens an approved (or submitted) report for correction; when the round is locked
+    the unit gets a {REOPEN_DAYS}-day exception to resubmit."""
+    now = _now(now)
+    if report.status not in (ReportStatus.APPROVED, ReportStatus.SUBMITTED):
+        raise ValidationError(f"只能重新打开已报送或已审核的报告（当前：{report.get_status_display()}）。")
+    if not reason.strip():
+        raise ValidationError({"reason": "重新打开须写明原因。"})
+    with transaction.atomic(), history_context(actor=actor, reason="重新打开进度报告"):
+        report.status = ReportStatus.RETURNED
+        report.review_comment = reason
+        report.reviewed_at, report.reviewed_by = now, actor
+        report.save()
+        _timeline(report, ReportAction.REOPEN, actor=actor, comment=reason, now=now)
+        if not accepts_reports(report.round, report.unit, now=now):
+            grant_lock_exception(
+                report.round,
+                unit=report.unit,
+                until=now + datetime.timedelta(days=REOPEN_DAYS),
+                reason=f"重新打开：{reason}"[:200],
+                actor=actor,
+            )
+    return report
+
+
+def grant_lock_exception(dispatch_round, *, unit, until, reason, actor):
+    """Let `unit` report into the locked `dispatch_round` until `until` (extends an earlier grant)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "补报许可须写明原因。"})
+    with transaction.atomic(), history_context(actor=actor, reason="补报许可"):
+        exception, created = LockException.objects.get_or_create(
+            round=dispatch_round, unit=unit, defaults={"until": until, "reason": reason}
+        )
+        if not created:
+            exception.until, exception.reason = max(exception.until, until), reason
+            exception.save()
+    return exception
+
+
+# Reminders --------------------------------------------------------------------------------------
+
+
+def _unit_emails(unit):
+    from org.models import User
+
+    return sorted(
+        set(
+            User.objects.filter(is_active=True, grants__unit=unit)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def send_reminders(dispatch_round, *, kind, actor, now=None):
+    """Remind every unit with reports not yet submitted in `dispatch_round`: in the app, and by e-mail
+    when SMTP is configured (TIAODU_EMAIL_HOST) and the unit's users have addresses. Each unit gets
+    one reminder of each kind per round; returns the reminders written now."""
+    now = _now(now)
+    kind = ReminderKind(kind)
+    waiting = (
+        dispatch_round.reports.filter(first_submitted_at__isnull=True)
+        .values_list("unit", flat=True)
+        .distinct()
+    )
+    from org.models import Unit
+
+    due = timezone.localtime(dispatch_round.due_at)
+    round_name = f"{dispatch_round.cadence.name}“{dispatch_round.label}”"
+    written = []
+    with transaction.atomic(), history_context(actor=actor, reason=f"催报：{kind.label}"):
+        for unit in Unit.objects.filter(pk__in=waiting).order_by("code"):
+            count = dispatch_round.reports.filter(unit=unit, first_submitted_at__isnull=True).count()
+            if kind == ReminderKind.BEFORE_DUE:
+                message = (
+                    f"{unit.name}：{round_name}还有 {count} 个项目未报送，请于 {due:%m月%d日 %H:%M} 前报送。"
+                )
+            else:
+                message = (
+                    f"{unit.name}：{round_name}已于 {due:%m月%d日 %H:%M} 截止，"
+                    f"仍有 {count} 个项目未报送，请尽快补报。"
+                )
+            channels = [(ReminderChannel.IN_APP, "")]
+            emails = _unit_emails(unit) if settings.EMAIL_HOST else []
+            if emails:
+                channels.append((ReminderChannel.EMAIL, ", ".join(emails)))
+            for channel, recipients in channels:
+                reminder, created = Reminder.objects.get_or_create(
+                    round=dispatch_round,
+                    unit=unit,
+                    kind=kind,
+                    channel=channel,
+                    defaults={"message": message, "recipients": recipients[:500], "sent_at": now},
+                )
+                if not created:
+                    continue
+                written.append(reminder)
+                if channel == ReminderChannel.EMAIL:
+                    transaction.on_commit(
+                        lambda message=message, emails=emails: send_mail(
+                            "调度催报", message, None, emails, fail_silently=True
+                        )
+                    )
+    return written
+
+
+def send_due_reminders(*, now=None, actor, before_hours=24):
+    """The periodic job: a before-due reminder within `before_hours` of each open round's due time,
+    and an overdue reminder once it has passed (until the round locks)."""
+    now = _now(now)
+    written = []
+    rounds = DispatchRound.objects.filter(opens_at__lte=now, cadence__is_active=True).filter(
+        Q(locks_at__isnull=True) | Q(locks_at__gt=now)
+    )
+    for dispatch_round in rounds.select_related("cadence"):
+        if dispatch_round.due_at - datetime.timedelta(hours=before_hours) <= now < dispatch_round.due_at:
+            written += send_reminders(dispatch_round, kind=ReminderKind.BEFORE_DUE, actor=actor, now=now)
+        elif now >= dispatch_round.due_at:
+            written += send_reminders(dispatch_round, kind=ReminderKind.OVERDUE, actor=actor, now=now)
+    return written
