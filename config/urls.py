@@ -16,10 +16,12 @@ urlpatterns = [
     path("reference/", include("reference.urls")),
     path("promotion/", include("promotion.urls")),
     path("projects/", include("projects.urls")),
+    path("dispatch/", include("dispatch.urls")),
     path("api/org/", include("org.api.urls")),
     path("api/reference/", include("reference.api.urls")),
     path("api/promotion/", include("promotion.api.urls")),
     path("api/projects/", include("projects.api.urls")),
+    path("api/dispatch/", include("dispatch.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP (script-src 'self') allows it.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
