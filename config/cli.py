@@ -1,6 +1,8 @@
 """The `tiaodu` command: a thin wrapper over Django's management commands.
 
 tiaodu serve [--dev] [--bind 127.0.0.1:8000] [--workers N]
+                       (also runs the background-job consumer unless TIAODU_JOBS=external)
+tiaodu run_huey        the background-job consumer alone (for TIAODU_JOBS=external)
 tiaodu demo            load the Ganzhou/Nankang demo (idempotent)
 tiaodu migrate         apply database migrations
 tiaodu check --deploy  Django's deployment checks
@@ -8,6 +10,8 @@ tiaodu <command> ...   any other Django management command
 """
 
 import os
+import signal
+import subprocess
 import sys
 
 
@@ -41,8 +45,25 @@ def _serve(args):
         "--access-logfile",
         "-",
     ]
-    os.execvp(command[0], command)
-    return 0
+    jobs = None
+    if os.environ.get("TIAODU_JOBS", "embedded") != "external":
+        # The periodic jobs (rounds opening, reminders) need a consumer; embedded, it runs beside
+        # the web server so that one command is the whole service.
+        jobs = subprocess.Popen([sys.executable, "-m", "config.cli", "run_huey", "--quiet"])
+    web = subprocess.Popen(command)
+    # A service manager stops us with SIGTERM: pass it on so gunicorn shuts down gracefully.
+    signal.signal(signal.SIGTERM, lambda *_: web.terminate())
+    try:
+        return web.wait()
+    except KeyboardInterrupt:  # Ctrl+C reaches gunicorn too; wait for it to finish
+        return web.wait()
+    finally:
+        if jobs is not None:
+            jobs.terminate()
+            try:
+                jobs.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                jobs.kill()
 
 
 def main(argv=None):

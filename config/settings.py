@@ -8,6 +8,8 @@ Variables (all optional in development, see docs/deployment in README):
   TIAODU_ALLOWED_HOSTS  comma separated (default 127.0.0.1,localhost in development)
   TIAODU_CSRF_TRUSTED_ORIGINS comma separated origins, e.g. https://tiaodu.example.gov.cn
   TIAODU_DEBUG          0/1, development only
+  TIAODU_REDIS_URL      redis://host:6379/0 for background jobs in production (default: a SQLite
+                        queue file in TIAODU_DATA_DIR, no broker needed)
   TIAODU_EMAIL_HOST     SMTP server for reminders (none: reminders stay in the app); also
                         TIAODU_EMAIL_PORT (25), TIAODU_EMAIL_USER, TIAODU_EMAIL_PASSWORD,
                         TIAODU_EMAIL_USE_TLS (0/1), TIAODU_EMAIL_FROM
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "huey.contrib.djhuey",
     "core",
     "reference",
     "org",
@@ -200,6 +203,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Background and periodic jobs (huey): a SQLite queue beside the database by default, Redis when
+# configured; tests run jobs at once (immediate mode, in memory).
+REDIS_URL = env("TIAODU_REDIS_URL", "")
+HUEY = {
+    "name": "tiaodu",
+    "immediate": ENVIRONMENT == "test",
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
 EMAIL_HOST = env("TIAODU_EMAIL_HOST", "")
 EMAIL_PORT = env_int("TIAODU_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("TIAODU_EMAIL_USER", "")

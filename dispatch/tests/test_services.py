@@ -434,3 +434,17 @@ def test_reminders_go_once_to_units_still_missing_reports(world, settings):
     overdue = services.send_due_reminders(now=at(D(2024, 3, 9)), actor=None)
     assert [(r.unit, r.kind) for r in overdue] == [(world.unit_b, "overdue")]
     assert services.send_due_reminders(now=at(D(2024, 3, 12)), actor=None) == []  # locked: no more chasing
+
+
+def test_the_periodic_job_opens_the_current_round_and_reminds(world):
+    from dispatch.tasks import open_rounds_and_remind
+
+    project(world, "唐江项目")
+    cadence = weekly(world)
+    result = open_rounds_and_remind.call_local()
+    dispatch_round = cadence.rounds.get()
+    assert result["rounds"] == [dispatch_round.pk]
+    assert dispatch_round.period_start <= timezone.localdate() <= dispatch_round.period_end
+    assert dispatch_round.reports.count() == 1
+    assert open_rounds_and_remind.call_local()["rounds"] == [dispatch_round.pk]
+    assert dispatch_round.reports.count() == 1
