@@ -197,6 +197,13 @@ class Role(BusinessModel):
     name = models.CharField("角色名称", max_length=40, unique=True)
     description = models.TextField("说明", blank=True)
     permissions = models.ManyToManyField(Permission, verbose_name="权限", blank=True, related_name="+")
+    default_apps = models.JSONField(
+        "已应用默认权限的模块",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="默认角色：这些模块的默认权限已授予过；升级新增模块时只补授新模块的默认权限。",
+    )
 
     _history_m2m_fields = ["permissions"]
     import_keys = ("code",)

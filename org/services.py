@@ -191,18 +191,41 @@ def _permissions(spec):
     ]
 
 
+def _spec_apps(spec):
+    return sorted({label.split(".")[0] for label in spec})
+
+
 def ensure_default_roles(*, actor=None):
-    """Create the default roles that do not exist yet (existing roles are left as offices edited them)."""
+    """Create the default roles that do not exist yet. Existing roles are left as offices edited them,
+    except that an app added by an upgrade (e.g. dispatch) brings its default permissions once to the
+    default roles that name it; `Role.default_apps` records which apps were applied."""
     from .models import Role
 
     created = []
     with transaction.atomic(), history_context(actor=actor, reason="创建默认角色"):
         for code, (name, description, spec) in DEFAULT_ROLES.items():
-            if Role.objects.filter(code=code).exists():
+            role = Role.objects.filter(code=code).first()
+            if role is None:
+                role = Role.objects.create(
+                    code=code, name=name, description=description, default_apps=_spec_apps(spec)
+                )
+                role.permissions.set(_permissions(spec))
+                created.append(role)
                 continue
-            role = Role.objects.create(code=code, name=name, description=description)
-            role.permissions.set(_permissions(spec))
-            created.append(role)
+            new_apps = [app for app in _spec_apps(spec) if app not in role.default_apps]
+            if new_apps:
+                with history_context(reason=f"升级：授予新模块默认权限（{'、'.join(new_apps)}）"):
+                    role.permissions.add(
+                        *_permissions(
+                            {
+                                label: actions
+                                for label, actions in spec.items()
+                                if label.split(".")[0] in new_apps
+                            }
+                        )
+                    )
+                    role.default_apps = sorted([*role.default_apps, *new_apps])
+                    role.save()
     return created
 
 
