@@ -4,6 +4,7 @@
     .venv/bin/python bench/project_list_benchmark.py                 # SQLite: 100 and 10,000 projects
     .venv/bin/python bench/project_list_benchmark.py --sizes 100 2000 --requests 20
     .venv/bin/python bench/project_list_benchmark.py --database postgres://postgres@127.0.0.1:5432/postgres
+    PYTHONPATH=/tmp/alt .venv/bin/python bench/project_list_benchmark.py --settings alt_settings  # compare
 
 For each size a fresh database is migrated and filled with that many projects (bulk insert), then
 gunicorn serves it as `tiaodu serve` does, and a region-scoped 项目办 user (not a superuser, so every
@@ -59,6 +60,7 @@ def fill(count):
     from decimal import Decimal
 
     from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
     from rest_framework.authtoken.models import Token
 
     from core.history import history_context
@@ -97,6 +99,11 @@ def fill(count):
         session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
+    if connection.vendor == "postgresql":
+        # A served database has planner statistics (autovacuum analyses a table after many inserts); a
+        # freshly filled one has none until autovacuum gets to it, or ever where it is off.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(json.dumps({"token": token.key, "session": session.session_key}))
 
 
@@ -122,7 +129,7 @@ def measure(port, setup, requests):
     return results
 
 
-def run_size(count, database_url, requests):
+def run_size(count, database_url, requests, settings_module=None):
     postgres = PostgresDatabase(database_url) if database_url else None
     data_dir = Path(tempfile.mkdtemp(prefix=f"tiaodu-bench-list-{count}-"))
     server = None
@@ -130,7 +137,7 @@ def run_size(count, database_url, requests):
     try:
         if postgres:
             postgres.create()
-        environment = server_environment(data_dir, postgres.url if postgres else None)
+        environment = server_environment(data_dir, postgres.url if postgres else None, settings_module)
         run_checked([venv_tool("tiaodu"), "migrate", "--noinput"], environment, "migrate", log)
         output, seconds = run_checked(
             [venv_python(), str(Path(__file__).resolve()), "--fill", str(count)], environment, "fill", log
@@ -153,6 +160,7 @@ def main(argv=None):
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000])
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--database", help="postgres://user@127.0.0.1:5432/db (default: SQLite)")
+    parser.add_argument("--settings", metavar="MODULE", help="another Django settings module (importable)")
     parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.fill is not None:
@@ -160,7 +168,10 @@ def main(argv=None):
         return 0
     sizes = sorted(set(options.sizes))
     try:
-        by_size = {count: run_size(count, options.database, min(options.requests, 500)) for count in sizes}
+        by_size = {
+            count: run_size(count, options.database, min(options.requests, 500), options.settings)
+            for count in sizes
+        }
     except BenchmarkError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 2
