@@ -24,6 +24,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.sheets.memory import collector_paused
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ZIP_FORMATS = {".xlsx", ".xlsm", ".ods"}
 CALAMINE_FORMATS = ZIP_FORMATS | {".xls"}
@@ -66,23 +68,122 @@ def read_spreadsheet(path, *, max_rows=None, time_limit=None, memory_limit=None)
     user, when the file is of an unsupported type, unreadable, a likely zip bomb, over the row limit,
     or when parsing crashes or exceeds the time or memory limit.
     """
+    with start_reading(path, max_rows=max_rows, time_limit=time_limit, memory_limit=memory_limit) as reading:
+        return reading.sheets()
+
+
+def start_reading(path, *, max_rows=None, time_limit=None, memory_limit=None) -> Reading:
+    """`read_spreadsheet` in two steps: the file is checked and its parsing started in the child
+    process now; `.sheets()` waits for the sheets (the time limit counts from then). The caller may
+    do other work meanwhile — the progress importer reads the round's reports while the child parses.
+    Use it as a context manager (or call `.close()`): a child not waited for is killed. Raises
+    SpreadsheetError as read_spreadsheet does, here or from `.sheets()`."""
     path = Path(path).resolve()
     max_rows = int(max_rows if max_rows is not None else _setting("IMPORT_MAX_ROWS"))
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return [_read_csv(path, max_rows)]
+        return Reading(sheets=[_read_csv(path, max_rows)])
     if suffix not in CALAMINE_FORMATS:
         raise SpreadsheetError(
             f"不支持的文件类型：{suffix or '（无扩展名）'}，请上传 .xlsx、.xls、.ods 或 .csv 文件"
         )
     if suffix in ZIP_FORMATS:
         _check_zip(path, _setting("IMPORT_MAX_INFLATED_BYTES"))
-    return _parse_in_child(
-        path,
-        max_rows,
-        time_limit if time_limit is not None else _setting("IMPORT_TIME_LIMIT_SECONDS"),
-        memory_limit if memory_limit is not None else _setting("IMPORT_MEMORY_LIMIT_BYTES"),
+    return Reading(
+        child=(
+            path,
+            max_rows,
+            time_limit if time_limit is not None else _setting("IMPORT_TIME_LIMIT_SECONDS"),
+            memory_limit if memory_limit is not None else _setting("IMPORT_MEMORY_LIMIT_BYTES"),
+        )
     )
+
+
+class Reading:
+    """A spreadsheet being read (`start_reading`): `sheets()` gives its sheets once parsed."""
+
+    def __init__(self, *, sheets=None, child=None):
+        self._sheets, self._error, self._process, self._output = sheets, None, None, None
+        if child is not None:
+            path, self.max_rows, self.time_limit, memory_limit = child
+            self._process = subprocess.Popen(
+                _limited(_child_command(path, self.max_rows), self.time_limit, memory_limit),
+                cwd=PROJECT_ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+
+    def running(self):
+        """Whether the child process has not been seen to finish yet."""
+        return self._process is not None and self._output is None
+
+    def ready(self, timeout):
+        """Wait up to `timeout` seconds for the child (taking in its output meanwhile, so a child with
+        much to say is not held up); whether it has finished. Never raises for the file itself."""
+        if not self.running():
+            return True
+        try:
+            self._output = self._process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def sheets(self) -> list[Sheet]:
+        """The sheets; waits for the child at most the time limit (from this call). Raises the same
+        SpreadsheetError every time it is asked, when the file could not be read."""
+        if self._sheets is None and self._error is None:
+            try:
+                self._sheets = self._collect()
+            except SpreadsheetError as error:
+                self._error = error
+        if self._error is not None:
+            raise self._error
+        return self._sheets
+
+    def close(self):
+        """Kill the child if it is still running (the sheets were not asked for)."""
+        if self.running() and self._process.returncode is None:
+            self._process.kill()
+            self._process.communicate()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def _collect(self):
+        process, time_limit, max_rows = self._process, self.time_limit, self.max_rows
+        if self._output is None:
+            try:
+                self._output = process.communicate(timeout=time_limit)
+            except subprocess.TimeoutExpired as error:
+                process.kill()
+                process.communicate()
+                raise SpreadsheetError(f"文件解析超时（超过 {time_limit:g} 秒）") from error
+            except BaseException:
+                process.kill()
+                raise
+        stdout, stderr = self._output
+        stderr = stderr.decode("utf-8", "replace")
+        if process.returncode == -signal.SIGXCPU:
+            raise SpreadsheetError(f"文件解析超时（超过 {time_limit:g} 秒）")
+        # Rust reports a failed allocation on stderr and then aborts.
+        if process.returncode == EXIT_MEMORY or "memory allocation of" in stderr:
+            raise SpreadsheetError("文件过大，解析超出内存限制")
+        if process.returncode == EXIT_PARSE_ERROR:
+            raise SpreadsheetError("文件无法解析，可能已损坏或不是有效的表格文件")
+        try:
+            if process.returncode != 0:
+                raise ValueError(process.returncode)
+            with collector_paused():  # hundreds of thousands of cells: see core.sheets.memory
+                payload = json.loads(stdout, object_hook=_decode_cell)
+        except ValueError as error:
+            raise SpreadsheetError("文件解析失败（进程异常退出）") from error
+        if "too_many_rows" in payload:
+            raise SpreadsheetError(f"工作表“{payload['too_many_rows']}”超过 {max_rows} 行的导入上限")
+        return [Sheet(name=sheet["name"], rows=sheet["rows"]) for sheet in payload["sheets"]]
 
 
 def _setting(name):
@@ -132,37 +233,6 @@ def _limited(command, time_limit, memory_limit):
     return ["prlimit", *limits, "--", *command]
 
 
-def _parse_in_child(path, max_rows, time_limit, memory_limit):
-    try:
-        result = subprocess.run(
-            _limited(_child_command(path, max_rows), time_limit, memory_limit),
-            cwd=PROJECT_ROOT,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=time_limit,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise SpreadsheetError(f"文件解析超时（超过 {time_limit:g} 秒）") from error
-    stderr = result.stderr.decode("utf-8", "replace")
-    if result.returncode == -signal.SIGXCPU:
-        raise SpreadsheetError(f"文件解析超时（超过 {time_limit:g} 秒）")
-    # Rust reports a failed allocation on stderr and then aborts.
-    if result.returncode == EXIT_MEMORY or "memory allocation of" in stderr:
-        raise SpreadsheetError("文件过大，解析超出内存限制")
-    if result.returncode == EXIT_PARSE_ERROR:
-        raise SpreadsheetError("文件无法解析，可能已损坏或不是有效的表格文件")
-    try:
-        if result.returncode != 0:
-            raise ValueError(result.returncode)
-        payload = json.loads(result.stdout, object_hook=_decode_cell)
-    except ValueError as error:
-        raise SpreadsheetError("文件解析失败（进程异常退出）") from error
-    if "too_many_rows" in payload:
-        raise SpreadsheetError(f"工作表“{payload['too_many_rows']}”超过 {max_rows} 行的导入上限")
-    return [Sheet(name=sheet["name"], rows=sheet["rows"]) for sheet in payload["sheets"]]
-
-
 def _read_csv(path, max_rows):
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
@@ -196,6 +266,22 @@ def _normalise(value):
     if isinstance(value, datetime.datetime) and value.time() == datetime.time() and value.tzinfo is None:
         return value.date()
     return value
+
+
+def _normalise_row(row):
+    """`_normalise` of each cell, with the usual cells (text, numbers, blanks) decided inline."""
+    cells = []
+    for value in row:
+        kind = value.__class__
+        if kind is str:
+            cells.append(value.strip() or None)
+        elif kind is float:
+            cells.append(int(value) if value.is_integer() else value)
+        elif kind is int or value is None:
+            cells.append(value)
+        else:
+            cells.append(_normalise(value))
+    return cells
 
 
 def _tidy(rows):
@@ -244,7 +330,7 @@ def _read_workbook(path, max_rows):
         rows = []
         # iter_rows, not to_python, so a sheet over the limit is not first converted whole.
         for row in workbook.get_sheet_by_name(meta.name).iter_rows():
-            cells = [_normalise(cell) for cell in row]
+            cells = _normalise_row(row)
             if len(rows) >= max_rows:
                 # Blank rows past the limit are harmless; only real data counts as too many.
                 if any(cell is not None for cell in cells):
@@ -259,7 +345,8 @@ def _child_main(argv):
     path, max_rows = argv[0], int(argv[1])
     try:
         payload = _read_workbook(path, max_rows)
-        output = json.dumps(payload, default=_encode_cell)
+        # UTF-8, not \\u escapes: Chinese text takes half the bytes and parses faster in the parent.
+        output = json.dumps(payload, default=_encode_cell, ensure_ascii=False, separators=(",", ":")).encode()
     except MemoryError:
         sys.stderr.write("out of memory\n")
         return EXIT_MEMORY
@@ -267,7 +354,8 @@ def _child_main(argv):
     except BaseException as error:
         sys.stderr.write(f"{type(error).__name__}: {error}\n")
         return EXIT_PARSE_ERROR
-    sys.stdout.write(output)
+    sys.stdout.buffer.write(output)
+    sys.stdout.flush()
     return 0
 
 

@@ -1,38 +1,27 @@
-"""Reading one cell of an office's project sheet: text, money, years, ticks, stages, categories.
+"""Reading the project-specific cells of an office's project sheet: stages, categories, tiers.
 
-Every parser takes the cell as `core.spreadsheets` hands it over (None, str, int, float, bool, date,
-datetime …) and returns a Python value, None for an empty cell, or raises `CellError` with the reason
-in Chinese. Empty cells are blank, "——", "—", "-", "/" and "无". Numbers may be real numbers or text,
-with full-width digits and punctuation ("１２，３４５.６") and thousands separators.
+The generic readers (text, money, years, ticks …) live in `core.sheets.cells` and are re-exported
+here, so the rest of the project importer reads every cell through this module.
 """
 
-import datetime
-import re
-import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-from core.imports import EMPTY_MARKERS, cell_text
+from core.sheets.cells import (  # noqa: F401 (re-exported)
+    MONEY_FACTORS,
+    UNIT_NAMES,
+    CellError,
+    decimal_number,
+    is_empty,
+    loose,
+    memoised,
+    money,
+    names,
+    one_line,
+    text,
+    tick,
+    without_titles,
+    year,
+)
 
 from ..choices import Category, Stage
-
-CENT = Decimal("0.01")
-MONEY_LIMIT = Decimal("1e12")  # max_digits=14, decimal_places=2
-FIRST_YEAR, LAST_YEAR = 1990, 2100
-# Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug included); 1990..2100 in serials.
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
-FIRST_SERIAL, LAST_SERIAL = 32874, 73415
-MONEY_FACTORS = {"元": Decimal("0.0001"), "万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000)}
-MONEY_FACTORS["亿"] = MONEY_FACTORS["亿元"]
-UNIT_NAMES = {Decimal("0.0001"): "元", Decimal(1): "万元", Decimal(10000): "亿元"}
-TRUE_WORDS = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "●", "★"}
-FALSE_WORDS = {"否", "×", "x", "n", "no", "false", "0"}
-LIST_SEPARATORS = re.compile(r"[、,;\n]+")
-SPACES = re.compile(r"\s+")
-LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
-EMPTY_MARKER_LENGTH = max(len(marker) for marker in EMPTY_MARKERS)
-PARENTHESES = re.compile(r"\([^)]*\)")
-TEXT_MONEY = re.compile(r"^(.*?)(亿元|万元|亿|万|元)?$")
-TEXT_YEAR = re.compile(r"^((?:19|20|21)\d\d)(?:年|[.\-/]|$)")
 
 # Words for a project's stage, tried in this order (the first word found in the cell wins).
 STAGE_WORDS = (
@@ -83,181 +72,6 @@ TIER_WORDS = (
 )
 TIER_FIELDS = ("is_provincial_key", "is_city_key", "is_district_key", "is_provincial_large", "is_major")
 TIER_NONE = {"否", "一般", "一般项目", "其他", "无"}
-
-
-class CellError(Exception):
-    """A cell that cannot be read; str(error) is the reason, in Chinese."""
-
-
-def loose(value):
-    """Text compared loosely: full-width to half-width, no spaces at all, case-folded."""
-    return SPACES.sub("", unicodedata.normalize("NFKC", str(value))).casefold()
-
-
-def is_empty(value):
-    if value is None:
-        return True
-    if isinstance(value, str):
-        stripped = value.strip()
-        # Every empty marker is at most two characters long: longer text is never empty.
-        return (
-            len(stripped) <= EMPTY_MARKER_LENGTH and unicodedata.normalize("NFKC", stripped) in EMPTY_MARKERS
-        )
-    return False
-
-
-def memoised(reader):
-    """`reader` answering each distinct cell value once (units, leaders, dates … repeat down a sheet)."""
-    memo = {}
-
-    def read(value):
-        key = (value.__class__, value)  # 1, 1.0 and True are equal keys otherwise
-        try:
-            answer = memo[key]
-        except KeyError:
-            try:
-                answer = reader(value)
-            except CellError as error:
-                answer = Problem(str(error))
-            memo[key] = answer
-        if answer.__class__ is Problem:
-            raise CellError(answer)
-        return answer
-
-    return read
-
-
-class Problem(str):
-    """A remembered CellError message."""
-
-
-def text(value):
-    """The cell as the office wrote it (stripped; full-width text kept), "" when empty."""
-    if is_empty(value):
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    return cell_text(value)
-
-
-def one_line(value):
-    """Text for a name: line breaks typed inside the cell (Alt+Enter) removed."""
-    return LINE_BREAKS.sub("", text(value))
-
-
-def names(value):
-    """The names in a cell listing several (separated by 、，, ; or line breaks)."""
-    normalised = unicodedata.normalize("NFKC", text(value))
-    return [part.strip() for part in LIST_SEPARATORS.split(normalised) if part.strip()]
-
-
-def without_titles(name):
-    """ "张三（副区长）" -> "张三": the title people add after a leader's name."""
-    return PARENTHESES.sub("", unicodedata.normalize("NFKC", name)).strip()
-
-
-def money(value, factor=Decimal(1)):
-    """An amount in 万元 (Decimal, to the cent) from a cell in the column's unit (`factor` 万元 per
-    unit); a text cell may name its own unit ("1.2亿元"). Rounds half up to 0.01 万元."""
-    if is_empty(value):
-        return None
-    if isinstance(value, bool):
-        raise CellError(f"“{text(value)}”不是金额")
-    if isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    elif isinstance(value, str):
-        amount, factor = _text_amount(value, factor)
-    else:
-        raise CellError(f"“{text(value)}”不是金额")
-    if not amount.is_finite():
-        raise CellError(f"“{text(value)}”不是金额")
-    if amount < 0:
-        raise CellError(f"金额不能为负数（{text(value)}）")
-    result = (amount * factor).quantize(CENT, rounding=ROUND_HALF_UP)
-    if result >= MONEY_LIMIT:
-        raise CellError(f"金额过大（{text(value)}）")
-    return result
-
-
-def _text_amount(value, factor):
-    cleaned = re.sub(r"[\s,]", "", unicodedata.normalize("NFKC", value))
-    number, unit = TEXT_MONEY.match(cleaned).groups()
-    if unit:
-        factor = MONEY_FACTORS[unit]
-    try:
-        return Decimal(number), factor
-    except InvalidOperation as error:
-        raise CellError(f"“{value}”不是金额") from error
-
-
-def decimal_number(value):
-    """A plain number (latitude, longitude)."""
-    if is_empty(value):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise CellError(f"“{text(value)}”不是数字")
-    try:
-        number = Decimal(repr(value) if isinstance(value, float) else loose(value).replace(",", ""))
-    except InvalidOperation as error:
-        raise CellError(f"“{text(value)}”不是数字") from error
-    if not number.is_finite():
-        raise CellError(f"“{text(value)}”不是数字")
-    return number
-
-
-def year(value):
-    """The year of a date written any way offices write it: a date cell, an Excel serial (45352),
-    a year (2024), or text such as 2024-03-01, 2024.3.1, 2024/3, 2024年3月, 2024年."""
-    if is_empty(value):
-        return None
-    if isinstance(value, datetime.date):  # datetime included
-        found = value.year
-    elif isinstance(value, bool):
-        raise CellError(f"无法识别的日期“{text(value)}”")
-    elif isinstance(value, int | float):
-        found = _numeric_year(value)
-    elif isinstance(value, str):
-        normalised = loose(value)
-        match = TEXT_YEAR.match(normalised)
-        if match:
-            found = int(match.group(1))
-        else:
-            try:
-                found = _numeric_year(float(normalised))
-            except ValueError:
-                found = None
-        if found is None:
-            raise CellError(f"无法识别的日期“{value}”（可写 2024-03-01、2024.3.1、2024年3月 或 2024）")
-    else:
-        raise CellError(f"无法识别的日期“{text(value)}”")
-    if not FIRST_YEAR <= found <= LAST_YEAR:
-        raise CellError(f"年份 {found} 超出范围（{FIRST_YEAR}–{LAST_YEAR}）")
-    return found
-
-
-def _numeric_year(number):
-    whole = int(number)
-    if FIRST_YEAR <= whole <= LAST_YEAR:
-        return whole  # 2024, or 2024.3 typed as a number
-    if FIRST_SERIAL <= whole <= LAST_SERIAL:
-        return (EXCEL_EPOCH + datetime.timedelta(days=whole)).year
-    raise CellError(f"无法识别的日期“{cell_text(number)}”")
-
-
-def tick(value):
-    """A yes/no cell: 是/√/Y/1 (and ●, ★) are yes; 否/×/N/0 and empty cells are no."""
-    if is_empty(value):
-        return False
-    if isinstance(value, bool):
-        return value
-    word = loose(cell_text(value) if not isinstance(value, str) else value)
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise CellError(f"“{text(value)}”应填“是”或“否”")
 
 
 def tiers(value):

@@ -1,5 +1,5 @@
 """The rows below the header: which are projects, which are totals, section headings or notes, and
-what each project row's cells say.
+what each project row's cells say. Which row is which is decided by `core.sheets.rows.kind_of`:
 
 - a blank row, or a repetition of the header (printed sheets repeat it on every page), is passed over;
 - a row whose name (or first text cell) is 合计 / 小计 / 总计 / 共计 / 其中…, or that has no name and only
@@ -16,18 +16,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from core.sheets.rows import TOP_SECTION, kind_of, lead_ordinal  # noqa: F401 (kind_of re-exported)
+
 from ..validators import validate_credit_code
 from . import cells
-from .cells import CellError, is_empty, loose, one_line, text
+from .cells import CellError, loose, one_line, text
 
-TOTAL_WORDS = ("合计", "小计", "总计", "共计", "其中")
-TOP_SECTION = re.compile(r"^[一二三四五六七八九十]+[、.]")
-SUB_SECTION = re.compile(r"^\([一二三四五六七八九十]+\)|\(\d+个\)$|\d+个项目\)?$")
-NOTE = re.compile(
-    r"^(注|说明|备注|填表说明|附注|注释|制表人?|填表人|填报人|审核人?|联系人|联系电话|单位负责人)(\d*[:、.]|$)"
-)
-NUMBER_LIKE = re.compile(r"^-?[\d,.]+(万元|亿元|万|亿|元|%)?$")
-ORDINAL = re.compile(r"^(\()?[一二三四五六七八九十]+(?(1)\)|[、.]?)$")  # 一 / 二、 / （三） in a 序号 column
 SERIAL = re.compile(r"^\d{1,5}$")
 MAX_TEXT = 200
 MAX_CODE = 32
@@ -220,66 +214,13 @@ def read_project(number, raw, readers, section):
     return row
 
 
-def kind_of(raw, name_index, header_name):
-    """ "blank", "repeat" (the header again), "note", "total", "section" or "project"."""
-    name_cell = raw[name_index] if name_index < len(raw) else None
-    if isinstance(name_cell, str) and not is_empty(name_cell):
-        # The usual case, decided from the name alone.
-        label = loose(name_cell)
-        if label == header_name:
-            return "repeat"
-        if NOTE.match(label):
-            return "note"
-        if label.startswith(TOTAL_WORDS):
-            return "total"
-        lead = _lead(raw, name_index)
-        if TOP_SECTION.match(label) or SUB_SECTION.search(label) or lead is not None:
-            others = [
-                cell for cell in raw if cell is not name_cell and cell is not lead and not is_empty(cell)
-            ]
-            if all(_number_like(cell) for cell in others):
-                return "section"
-        return "project"
-    filled = [cell for cell in raw if not is_empty(cell)]
-    if not filled:
-        return "blank"
-    if not is_empty(name_cell):  # a name that is a number or a date
-        return "project"
-    first_text = next((cell for cell in filled if isinstance(cell, str)), None)
-    if first_text is None:
-        return "total"  # no name and only numbers: an unlabelled total
-    label = loose(first_text)
-    if NOTE.match(label):
-        return "note"
-    if label.startswith(TOTAL_WORDS):
-        return "total"
-    others = [cell for cell in filled if cell is not first_text]
-    if (TOP_SECTION.match(label) or SUB_SECTION.search(label)) and all(_number_like(cell) for cell in others):
-        return "section"
-    if all(_number_like(cell) for cell in filled):
-        return "total"
-    return "project"
-
-
-def _lead(raw, name_index):
-    """The ordinal ("一", "（二）") left of the name that marks a section heading, or None."""
-    lead = next((cell for cell in raw[:name_index] if not is_empty(cell)), None)
-    return lead if isinstance(lead, str) and ORDINAL.match(loose(lead)) else None
-
-
-def _number_like(cell):
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return True
-    return isinstance(cell, str) and bool(NUMBER_LIKE.match(loose(cell)))
-
-
 def enter_section(section, raw, name_index):
     """The section context after heading row `raw`."""
     name_cell = raw[name_index] if name_index < len(raw) else None
     heading = one_line(name_cell) or next(
         (cell for cell in raw if isinstance(cell, str) and cell.strip()), ""
     )
-    lead = _lead(raw, name_index)
+    lead = lead_ordinal(raw, name_index)
     top = bool(TOP_SECTION.match(loose(heading))) or (lead is not None and not loose(lead).startswith("("))
     category = cells.category(heading, strict=False)
     stage = cells.section_stage(heading)
