@@ -46,6 +46,7 @@ browser: setup
 bench: setup
 	$(VENV)/bin/python bench/rest_benchmark.py
 	$(VENV)/bin/python bench/import_benchmark.py
+	$(VENV)/bin/python bench/progress_import_benchmark.py
 	$(VENV)/bin/python bench/project_list_benchmark.py
 
 requirements:

@@ -77,7 +77,7 @@ def make_world():
         all_role = Role.objects.create(code="all", name="全部权限（测试）")
         all_role.permissions.set(
             Permission.objects.filter(
-                content_type__app_label__in=("org", "promotion", "reference", "projects")
+                content_type__app_label__in=("org", "promotion", "reference", "projects", "dispatch")
             ).exclude(codename__startswith="view_historical")
         )
 

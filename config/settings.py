@@ -222,6 +222,9 @@ EMAIL_HOST_PASSWORD = env("TIAODU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TIAODU_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("TIAODU_EMAIL_FROM", "tiaodu@localhost")
 EMAIL_TIMEOUT = 10
+# Site photos of progress reports: larger uploads are refused (the front web server should cap the
+# request size too, e.g. nginx client_max_body_size).
+PHOTO_MAX_BYTES = env_int("TIAODU_PHOTO_MAX_MB", 10) * 1024 * 1024
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 IMPORT_DIR = DATA_DIR / "imports"

@@ -31,6 +31,19 @@ MENU = (
         ),
     ),
     (
+        "调度",
+        (
+            MenuItem("我的填报", "dispatch:my_reports", "dispatch.ProgressReport"),
+            MenuItem("调度轮次", "dispatch:dispatchround_list", "dispatch.DispatchRound"),
+            MenuItem("完成情况", "dispatch:board", "dispatch.ProgressReport"),
+            MenuItem("进度报告", "dispatch:progressreport_list", "dispatch.ProgressReport"),
+            MenuItem("调度频次", "dispatch:cadence_list", "dispatch.Cadence"),
+            MenuItem("校验规则", "dispatch:validationrule_list", "dispatch.ValidationRule"),
+            MenuItem("补报许可", "dispatch:lockexception_list", "dispatch.LockException"),
+            MenuItem("催报提醒", "dispatch:reminder_list", "dispatch.Reminder"),
+        ),
+    ),
+    (
         "组织机构",
         (
             MenuItem("单位", "org:unit_list", "org.Unit"),

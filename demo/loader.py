@@ -52,7 +52,8 @@ class DemoResult:
 
 def load_demo(*, password=data.DEMO_PASSWORD):
     """Create or update the demo organisation, teams, task forces, users and grants, then the project
-    library (`demo.projects_loader`), in one transaction, attributed to no user with the reason
+    library (`demo.projects_loader`) and ten weeks of dispatch (`demo.dispatch_loader`), in one
+    transaction, attributed to no user with the reason
     “演示数据”; returns a `DemoResult`."""
     result = DemoResult()
     with transaction.atomic(), history_context(actor=None, reason="演示数据"):
@@ -63,10 +64,12 @@ def load_demo(*, password=data.DEMO_PASSWORD):
         _load_promotion_teams(units, people, leaders, result)
         _load_task_forces(units, people, leaders, result)
         _load_personas(units, leaders, password, result)
-        # Imported here: the project loader reuses this module's `_sync`.
+        # Imported here: the project and dispatch loaders reuse this module's `_sync`.
+        from .dispatch_loader import load_dispatch
         from .projects_loader import load_projects
 
         load_projects(units, leaders, result)
+        load_dispatch(result)
     return result
 
 

@@ -524,3 +524,45 @@ def send_due_reminders(*, now=None, actor, before_hours=24):
         elif now >= dispatch_round.due_at:
             written += send_reminders(dispatch_round, kind=ReminderKind.OVERDUE, actor=actor, now=now)
     return written
+
+
+# Site photos ------------------------------------------------------------------------------------
+
+
+def add_photo(report, *, upload, caption="", actor, now=None):
+    """Attach a site photo to `report` while the unit may still edit it: the upload is checked and
+    re-encoded by `dispatch.photos.prepare_photo` (its refusal is a ValidationError naming the file)."""
+    from .models import ReportPhoto
+    from .photos import prepare_photo
+
+    now = _now(now)
+    _require_editable(report, now=now)
+    prepared = prepare_photo(upload)
+    photo = ReportPhoto(
+        report=report,
+        caption=caption.strip()[:200],
+        taken_at=prepared.taken_at,
+        is_synthetic=report.is_synthetic,
+    )
+    try:
+        with transaction.atomic(), history_context(actor=actor, reason="上传现场照片"):
+            photo.image.save(prepared.image.name, prepared.image, save=False)
+            photo.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
+            photo.save()
+    except Exception:
+        # Files are written before the row; a row that was never saved must not leave them behind.
+        for field_file in (photo.image, photo.thumbnail):
+            if field_file.name:
+                field_file.storage.delete(field_file.name)
+        raise
+    return photo
+
+
+def delete_photo(photo, *, actor, now=None):
+    """Remove a site photo from its report while the unit may still edit the report. The files stay
+    on disk: the photo's history record still names them, so the report can be read back as it was."""
+    now = _now(now)
+    _require_editable(photo.report, now=now)
+    with transaction.atomic(), history_context(actor=actor, reason="删除现场照片"):
+        photo.delete()
+    return photo

@@ -8,7 +8,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
-from tests import project_cases
+from tests import dispatch_cases, project_cases
 
 _numbers = itertools.count(1)
 
@@ -27,6 +27,7 @@ class ModelCase:
     has_import: bool = True
     scoped: bool = True  # False: global reference data (no township to be out of)
     read_only: bool = False  # True: rows only services write; no add/edit/delete/import, API writes 405
+    api_fill: bool = False  # read_only, except an API PATCH that fills the row through its workflow service
     extra: dict = field(default_factory=dict)
 
     @property
@@ -412,5 +413,74 @@ CASES = [
         project_cases.create_factor_need,
         ("description", "改后的需求"),
         has_import=False,  # FactorNeed declares no import_keys, so a re-imported sheet could not match rows
+    ),
+    ModelCase(
+        "dispatch.Cadence",
+        "/api/dispatch/cadences/",
+        dispatch_cases.make_cadence,
+        dispatch_cases.create_cadence,
+        ("grace_days", 1),
+    ),
+    ModelCase(
+        "dispatch.DispatchRound",
+        "/api/dispatch/rounds/",
+        dispatch_cases.make_dispatch_round,
+        dispatch_cases.create_dispatch_round,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "dispatch.ProgressReport",
+        "/api/dispatch/reports/",
+        dispatch_cases.make_progress_report,
+        dispatch_cases.create_progress_report,
+        None,
+        has_import=False,
+        read_only=True,  # filled on its own page (dispatch:report_fill), reviewed by the office
+        api_fill=True,  # PATCH → services.save_report
+    ),
+    ModelCase(
+        "dispatch.ReportPhoto",
+        "/api/dispatch/photos/",
+        dispatch_cases.make_report_photo,
+        dispatch_cases.create_report_photo,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "dispatch.ReportReview",
+        "/api/dispatch/report-reviews/",
+        dispatch_cases.make_report_review,
+        dispatch_cases.create_report_review,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "dispatch.ValidationRule",
+        "/api/dispatch/validation-rules/",
+        dispatch_cases.make_validation_rule,
+        dispatch_cases.create_validation_rule,
+        ("message", "新的提示。"),
+        scoped=False,
+    ),
+    ModelCase(
+        "dispatch.LockException",
+        "/api/dispatch/lock-exceptions/",
+        dispatch_cases.make_lock_exception,
+        dispatch_cases.create_lock_exception,
+        ("reason", "延长补报"),
+        has_import=False,  # a new exception is granted through services.grant_lock_exception
+    ),
+    ModelCase(
+        "dispatch.Reminder",
+        "/api/dispatch/reminders/",
+        dispatch_cases.make_reminder,
+        dispatch_cases.create_reminder,
+        None,
+        has_import=False,
+        read_only=True,
     ),
 ]

@@ -33,8 +33,8 @@ def run_demo():
 
 
 @pytest.fixture
-def demo():
-    return run_demo()
+def demo(demo_output, db):
+    return demo_output
 
 
 def library():

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.data import DEMO_PASSWORD
+from demo.dispatch_loader import DISPATCH_MODELS, dispatch_summary
 from demo.loader import DEMO_MODELS, load_demo
 from demo.projects_loader import PROJECT_MODELS, library_summary
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
 
         rows = [("数据", "总数", "本次新建", "本次修改")]
-        for model in (*DEMO_MODELS, *PROJECT_MODELS):
+        for model in (*DEMO_MODELS, *PROJECT_MODELS, *DISPATCH_MODELS):
             rows.append(
                 (
                     str(model._meta.verbose_name),
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(f"演示数据已载入（{elapsed:.1f} 秒）。标记为“演示虚构数据”的记录不出自公开报道。")
         self.stdout.write("\n".join(_table(rows)))
         self.stdout.write("\n".join(library_summary()))
+        self.stdout.write("\n".join(dispatch_summary()))
         self.stdout.write("\n演示账号：")
         logins = [("用户名", "密码", "角色", "范围", "")]
         logins += [

@@ -1,0 +1,539 @@
+"""Loading ten weeks of Nankang's weekly dispatch (`demo.dispatch_data`), idempotently and fast.
+
+The cadence is synced like every demo row. Each round that is not there yet is written with the rows
+the dispatch services would have written had they run at the time: `open_round` (one pending report per
+project covered *then* — by its stage on the round's first day, so the 23 projects signed on 1 March
+only appear in week 10, and the projects completed in January drop out after their last week),
+`submit_report`, `return_report`, a second `submit_report`, `approve_report`, each step with its review
+timeline entry, its history record and its reason, at a time inside the round's window.
+
+Through the services the ten rounds took over two minutes (about 14 s a round for 233 reports on this
+machine), so reports, their timeline and their history are written in bulk with
+`projects.importer.writer.HistoryWriter`, one step at a time, in the services' order. Reminders and the
+补报许可 go through `send_reminders` and `grant_lock_exception`, at the moment they were due, so they see
+the reports as they stood. The projects themselves are not touched: the figures are built backwards so
+that each project's last approved report gives exactly its 累计完成投资 in the library, as
+`approve_report` would have left it. A round already loaded is left as it is.
+"""
+
+import datetime
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from core.history import current_request_id, history_context
+from dispatch import services
+from dispatch.choices import Confidence, PeriodType, ReminderKind, ReportAction, ReportStatus
+from dispatch.models import Cadence, DispatchRound, LockException, ProgressReport, Reminder, ReportReview
+from dispatch.periods import periods_between, round_times
+from org.models import Region, Unit, User
+from projects.choices import Stage
+from projects.importer.writer import HistoryWriter, model_columns
+from projects.models import Project
+
+from . import data as org_data
+from . import dispatch_data as data
+from . import projects_data
+from .loader import _sync
+
+DISPATCH_MODELS = (Cadence, DispatchRound, ProgressReport, ReportReview, Reminder, LockException)
+REASON = "演示数据（调度）"
+WAN = Decimal("1")
+REPORTER_PERSONAS = ("township_a", "township_b")
+
+
+def load_dispatch(result):
+    """The cadence 每周调度 of Nankang and its rounds for weeks 1–10 of 2024 with their reports."""
+    with history_context(actor=None, reason=REASON):
+        region = Region.objects.get(code=org_data.NANKANG_REGION)
+        cadence = _sync(Cadence, {"region": region, "name": data.CADENCE}, data.CADENCE_VALUES, result)
+        loaded = set(cadence.rounds.values_list("period_start", flat=True))
+        periods = periods_between(PeriodType.WEEKLY, data.FIRST_DAY, data.LAST_DAY, start_weekday=0)
+        if all(period.start in loaded for period in periods):
+            return
+        world = _World(cadence, region, periods)
+        for week, period in enumerate(periods, start=1):
+            if period.start not in loaded:
+                _load_round(world, week, period, result)
+
+
+class _World:
+    """What every round needs, read once: the projects with their demo specs and timelines, the
+    users who act, and each project's invented weekly figures."""
+
+    def __init__(self, cadence, region, periods):
+        self.cadence, self.periods = cadence, periods
+        specs = {spec.name: spec for spec in projects_data.PROJECTS}
+        self.projects = [
+            (project, specs[project.name])
+            for project in Project.objects.filter(region=region, name__in=specs)
+            .select_related("responsible_unit")
+            .order_by("code")
+        ]
+        self.office = User.objects.filter(username=org_data.PERSONAS["office"].username).first()
+        reporters = {}
+        for key in REPORTER_PERSONAS:
+            persona = org_data.PERSONAS[key]
+            user = User.objects.filter(username=persona.username, is_synthetic=True).first()
+            unit = Unit.objects.filter(code=persona.unit_code).first()
+            if user and unit:
+                reporters[unit.pk] = user
+        self.reporters = reporters
+        self.times = {period.start: round_times(cadence, period) for period in periods}
+        self.plans = {}  # project id -> _Plan
+
+
+def _stage_on(spec, day):
+    stage = None
+    for step in spec.timeline:
+        if step.on <= day:
+            stage = step.stage
+    return stage
+
+
+def _at(day, hour, minute=0):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+class _Plan:
+    """One project's ten weeks: who reports when, and the cumulative figures (万元) behind the reports."""
+
+    def __init__(self, world, project, spec, number):
+        self.rng = random.Random(data.SEED * 1000 + number)
+        self.project, self.spec = project, spec
+        unit_code = project.responsible_unit.code
+        self.pace = self.rng.choice((0.5, 0.85, 0.9, 0.95, 1.0, 1.0, 1.05, 1.1, 0.9, 0.45, 1.0, 0.95))
+        self.missing = data.CHRONICALLY_MISSING.get(unit_code, data.MISSING_SHARE)
+        self.late = data.CHRONICALLY_LATE.get(unit_code, data.LATE_SHARE)
+        plan, total_weight = spec.annual_plan, sum(data.WEEK_WEIGHTS)
+        amounts = []
+        for week, period in enumerate(world.periods, start=1):
+            building = _stage_on(spec, period.end) == Stage.UNDER_CONSTRUCTION
+            started_before = _stage_on(spec, period.start) == Stage.UNDER_CONSTRUCTION
+            weight = data.WEEK_WEIGHTS[week - 1] if building and started_before else 0
+            share = weight / total_weight * data.ELAPSED_AT_END * self.pace
+            amounts.append(plan * Decimal(str(round(share, 6))))
+        cumulative, running = [], Decimal(0)
+        for amount in amounts:
+            running += amount
+            cumulative.append(running.quantize(WAN))
+        self.year_to_date = cumulative  # by week index 0..9
+        self.start = Decimal(0)  # set by `settle` once the last approved week is known
+
+    def settle(self, last_approved_week):
+        """Fix the since-start figures so that the last approved report gives the library's figure."""
+        invested = self.project.invested_to_date
+        reached = self.year_to_date[last_approved_week - 1] if last_approved_week else Decimal(0)
+        if reached > invested * Decimal("0.8"):
+            scale = invested * Decimal("0.8") / reached
+            self.year_to_date = [(value * scale).quantize(WAN) for value in self.year_to_date]
+            reached = self.year_to_date[last_approved_week - 1]
+        self.start = invested - reached
+
+    def since_start(self, week):
+        return self.start + self.year_to_date[week - 1]
+
+
+def _plans(world):
+    """Every project's plan, and which weeks it reports in and how (decided once for all rounds, so
+    that a round loaded alone gets the same rows)."""
+    if world.plans:
+        return world.plans
+    for number, (project, spec) in enumerate(world.projects):
+        plan = world.plans[project.pk] = _Plan(world, project, spec, number)
+        weeks = {}
+        for week, period in enumerate(world.periods, start=1):
+            if _stage_on(spec, period.start) not in world.cadence.stages:
+                continue
+            fate = weeks[week] = _fate(plan, week, len(world.periods))
+            fate["submitted_at"] = _submission_time(fate, period, world.times[period.start])
+        plan.weeks = weeks
+        approved = [week for week, fate in weeks.items() if fate["approved"]]
+        plan.settle(max(approved, default=0))
+    return world.plans
+
+
+def _fate(plan, week, last_week):
+    rng = plan.rng
+    roll = rng.random()
+    exception_weeks = {w for w, code, _ in data.LOCK_EXCEPTIONS if code == plan.project.responsible_unit.code}
+    if week in exception_weeks:
+        kind = "after_lock"
+    elif roll < plan.missing:
+        kind = "missing"
+    elif roll < plan.missing + plan.late:
+        kind = "late"
+    else:
+        kind = "on_time"
+    returned = kind == "on_time" and rng.random() < data.RETURNED_SHARE
+    last = week == last_week
+    fate = {
+        "kind": kind,
+        "returned": returned,
+        # In the last round, a returned report is not yet resubmitted and some wait for review.
+        "resubmitted": returned and not (last and rng.random() < 0.6),
+        "day": rng.choice((1, 2, 3, 3, 4, 4, 4)),  # Tuesday … Friday of the week
+        "hour": rng.choice((9, 10, 11, 14, 15, 16)),
+        "minute": rng.randrange(0, 60, 5),
+        "review_minute": rng.randrange(0, 120, 5),
+        "comment": rng.choice(data.RETURN_COMMENTS),
+        "text": rng.random(),
+        "blocker": rng.random() < 0.06,
+        "blocker_text": rng.choice(data.BLOCKERS),
+        "workers": rng.uniform(0.8, 1.2),
+        "cause": rng.choice(data.BEHIND_CAUSES),
+    }
+    awaiting = last and (kind == "late" or rng.random() < data.AWAITING_REVIEW_SHARE)
+    fate["approved"] = kind != "missing" and (not returned or fate["resubmitted"]) and not awaiting
+    return fate
+
+
+def _submission_time(fate, period, times):
+    """When the report is first submitted: on time (Tuesday to Friday, at the latest by the on-time
+    limit), late (after it, before the lock), after the lock (with a 补报许可), or never."""
+    if fate["kind"] == "missing":
+        return None
+    if fate["kind"] == "on_time":
+        submitted = _at(period.start + datetime.timedelta(days=fate["day"]), fate["hour"], fate["minute"])
+        return min(submitted, times.on_time_until)
+    if fate["kind"] == "late":
+        submitted = times.on_time_until + datetime.timedelta(hours=fate["hour"] + 2, minutes=fate["minute"])
+        return min(submitted, times.locks_at - datetime.timedelta(minutes=30))
+    return times.locks_at + datetime.timedelta(hours=18, minutes=fate["minute"])
+
+
+# One round ----------------------------------------------------------------------------------------
+
+
+def _load_round(world, week, period, result):
+    plans = _plans(world)
+    cadence, times = world.cadence, round_times(world.cadence, period)
+    opening = f"开启调度：{period.label}"
+    with history_context(actor=None, reason=opening):
+        dispatch_round = DispatchRound(
+            cadence=cadence,
+            period_start=period.start,
+            period_end=period.end,
+            label=period.label,
+            opens_at=times.opens_at,
+            due_at=times.due_at,
+            on_time_until=times.on_time_until,
+            locks_at=times.locks_at,
+            is_synthetic=True,
+        )
+        dispatch_round.save()
+    result.created[DispatchRound] += 1
+    request_id, now = current_request_id(), timezone.now()
+
+    def writer(actor, reason):
+        return HistoryWriter(actor=actor, reason=reason, request_id=request_id, now=now)
+
+    rows, steps = [], []
+    for project, _ in world.projects:
+        plan = plans[project.pk]
+        if week not in plan.weeks:
+            continue
+        row, report_steps = _report(world, plan, week, dispatch_round, now)
+        rows.append(row)
+        steps += report_steps
+    if not rows:
+        return
+    writer(None, opening).create(ProgressReport, rows, lambda rows: _report_ids(dispatch_round, rows))
+    result.created[ProgressReport] += len(rows)
+    by_project = {row["project_id"]: row for row in rows}
+    for step in steps:
+        step["row"] = by_project[step["project_id"]]
+
+    # Reminders go out when the office sends them, seeing the reports as they stand then.
+    before_due = times.due_at - datetime.timedelta(hours=8)
+    overdue = times.due_at + datetime.timedelta(hours=16)
+    exception_at = times.locks_at + datetime.timedelta(hours=17)
+    moments = (
+        (before_due, lambda: _remind(dispatch_round, ReminderKind.BEFORE_DUE, world, before_due, result)),
+        (overdue, lambda: _remind(dispatch_round, ReminderKind.OVERDUE, world, overdue, result)),
+        (exception_at, lambda: _grant_exceptions(dispatch_round, week, world, exception_at, result)),
+    )
+    steps.sort(key=lambda step: (step["at"], step["order"]))
+    pending = list(steps)
+    for moment, act in moments:
+        _apply_steps(writer, [step for step in pending if step["at"] < moment], result)
+        pending = [step for step in pending if step["at"] >= moment]
+        act()
+    _apply_steps(writer, pending, result)
+
+
+def _report_ids(dispatch_round, rows):
+    ids = dict(ProgressReport.objects.filter(round=dispatch_round).values_list("project_id", "pk"))
+    return [ids[row["project_id"]] for row in rows]
+
+
+def _report(world, plan, week, dispatch_round, now):
+    """The report row as `open_round` writes it, and the steps that follow it."""
+    project, spec = plan.project, plan.spec
+    fate = plan.weeks[week]
+    # open_round takes the baselines from the reports submitted by the time the round opens.
+    reported_before = [
+        earlier
+        for earlier, earlier_fate in plan.weeks.items()
+        if earlier < week
+        and earlier_fate["submitted_at"]
+        and earlier_fate["submitted_at"] < dispatch_round.opens_at
+    ]
+    previous = max(reported_before, default=0)
+    row = {name: None for name in model_columns(ProgressReport)}
+    row.update(
+        created_at=now,
+        updated_at=now,
+        is_synthetic=True,
+        round_id=dispatch_round.pk,
+        project_id=project.pk,
+        unit_id=project.responsible_unit_id,
+        status=ReportStatus.PENDING,
+        baseline_year_to_date=plan.year_to_date[previous - 1] if previous else Decimal(0),
+        baseline_since_start=plan.since_start(previous) if previous else plan.start,
+        stage=_stage_on(spec, dispatch_round.period_start),
+        physical_progress="",
+        next_steps="",
+        blockers="",
+        confidence="",
+        confidence_narrative="",
+        warning_comment="",
+        review_comment="",
+    )
+    if fate["kind"] == "missing":
+        return row, []
+    submitted = fate["submitted_at"]
+    reporter = world.reporters.get(project.responsible_unit_id)
+    values = _values(plan, week, previous, submitted.date(), fate)
+    steps = [_submit(project, submitted, reporter, values, 0, first=True)]
+    last_submission = submitted
+    if fate["returned"]:
+        returned_at = submitted + datetime.timedelta(hours=2, minutes=fate["review_minute"])
+        steps.append(_review(project, returned_at, world.office, ReportAction.RETURN, fate["comment"], 1))
+        if fate["resubmitted"]:
+            last_submission = returned_at + datetime.timedelta(hours=3)
+            better = values | {"physical_progress": values["physical_progress"] + data.RESUBMIT_NOTE}
+            steps.append(_submit(project, last_submission, reporter, better, 2, first=False))
+    if fate["approved"]:
+        monday = dispatch_round.period_end + datetime.timedelta(days=1)
+        approved_at = max(_at(monday, 10, 0), last_submission + datetime.timedelta(hours=1))
+        approved_at += datetime.timedelta(minutes=fate["review_minute"])
+        steps.append(_review(project, approved_at, world.office, ReportAction.APPROVE, "", 3))
+    return row, steps
+
+
+def _submit(project, at, actor, values, order, *, first):
+    return {"project_id": project.pk, "at": at, "order": order, "action": ReportAction.SUBMIT,
+            "actor": actor, "values": values, "first": first}  # fmt: skip
+
+
+def _review(project, at, actor, action, comment, order):
+    return {"project_id": project.pk, "at": at, "order": order, "action": action, "actor": actor,
+            "comment": comment}  # fmt: skip
+
+
+def _values(plan, week, previous, day, fate):
+    """What the unit fills in: figures from the plan, texts by stage, confidence with its reasons."""
+    project, spec = plan.project, plan.spec
+    stage = _stage_on(spec, day)
+    since_start = plan.since_start(week)
+    year_to_date = plan.year_to_date[week - 1]
+    period = since_start - (plan.since_start(previous) if previous else plan.start)
+    building = stage == Stage.UNDER_CONSTRUCTION
+    values = {
+        "investment_period": period,
+        "investment_year_to_date": year_to_date,
+        "investment_since_start": since_start,
+        "physical_progress": _progress(plan, week, stage, since_start, fate),
+        "workers_on_site": None,
+        "stage": stage,
+        "next_steps": data.NEXT_STEPS.get(stage, ""),
+        "blockers": "",
+        "confidence": Confidence.GREEN,
+        "confidence_narrative": "",
+        "warning_comment": "",
+    }
+    if building:
+        size = float(project.total_investment) ** 0.5
+        weight = data.WEEK_WEIGHTS[week - 1]
+        values["workers_on_site"] = max(3, int((20 + size * 0.9) * weight * fate["workers"]))
+    elif stage == Stage.STALLED:
+        values["workers_on_site"] = 0
+    if stage == Stage.STALLED:
+        reason = next((step.reason for step in spec.timeline if step.stage == Stage.STALLED), "")
+        values.update(blockers=reason, confidence=Confidence.RED, confidence_narrative=data.STALLED_NARRATIVE)
+    elif building and fate["blocker"]:
+        values.update(
+            blockers=fate["blocker_text"],
+            confidence=Confidence.GREEN_AMBER,
+            confidence_narrative=data.BLOCKER_NARRATIVE,
+        )
+    elif building and plan.pace < 0.6 and period >= 0 and week > 2:
+        values.update(
+            confidence=Confidence.AMBER if plan.pace >= 0.48 else Confidence.AMBER_RED,
+            confidence_narrative=data.BEHIND_NARRATIVE.format(cause=fate["cause"]),
+        )
+    return values
+
+
+def _progress(plan, week, stage, since_start, fate):
+    spec, pick = plan.spec, fate["text"]
+    if stage == Stage.UNDER_CONSTRUCTION:
+        if spec.group == "groundbreaking" and week == data.FESTIVAL_WEEK + 1:
+            return data.GROUNDBREAKING_PROGRESS
+        if week == data.FESTIVAL_WEEK:
+            return data.FESTIVAL_PROGRESS
+        share = float(since_start / plan.project.total_investment) if plan.project.total_investment else 0
+        texts = next(texts for limit, texts in data.CONSTRUCTION_PROGRESS if share < limit)
+        text = texts[int(pick * len(texts))]
+        return text.format(
+            percent=min(95, int(share * 400) + 20 + week),
+            building=1 + plan.project.pk % 3,
+            floor=2 + week // 3,
+        )
+    texts = data.PROGRESS.get(str(stage), ("按计划推进。",))
+    return texts[(int(pick * 10) + week) % len(texts)]
+
+
+# Applying the steps -------------------------------------------------------------------------------
+
+REASONS = {
+    ReportAction.SUBMIT: "报送进度",
+    ReportAction.RETURN: "退回进度报告",
+    ReportAction.APPROVE: "审核进度报告",
+}
+UPDATED = [
+    name
+    for name in model_columns(ProgressReport)
+    if name not in ("created_at", "updated_at", "is_synthetic", "round_id", "project_id", "unit_id")
+]
+
+
+def _apply_steps(writer, steps, result):
+    """Apply `steps` in time order: each batch of steps that touch different reports is one bulk
+    update of the reports, one of their history records and one insert of timeline entries, under
+    the reason and actor the service would have recorded."""
+    while steps:
+        batch, seen, rest = [], set(), []
+        for step in steps:
+            key = step["project_id"]
+            if key in seen or (
+                batch and (step["action"], step["actor"]) != (batch[0]["action"], batch[0]["actor"])
+            ):
+                rest.append(step)
+                seen.add(key)
+                continue
+            seen.add(key)
+            batch.append(step)
+        _write_batch(writer, batch, result)
+        steps = rest
+
+
+def _write_batch(writer, batch, result):
+    action, actor = batch[0]["action"], batch[0]["actor"]
+    reviews = []
+    for step in batch:
+        row, at = step["row"], step["at"]
+        if action == ReportAction.SUBMIT:
+            row.update(step["values"])
+            row.update(
+                status=ReportStatus.SUBMITTED,
+                submitted_at=at,
+                submitted_by_id=actor.pk if actor else None,
+                first_submitted_at=row["first_submitted_at"] or at,
+            )
+            comment = row["warning_comment"]
+        else:
+            comment = step["comment"]
+            row.update(
+                status=ReportStatus.RETURNED if action == ReportAction.RETURN else ReportStatus.APPROVED,
+                reviewed_at=at,
+                reviewed_by_id=actor.pk if actor else None,
+                review_comment=comment,
+            )
+        reviews.append(
+            {
+                "report_id": row["id"],
+                "action": action,
+                "comment": comment,
+                "actor_id": actor.pk if actor else None,
+                "at": at,
+            }
+        )
+    step_writer = writer(actor, REASONS[action])
+    step_writer.update(ProgressReport, [step["row"] for step in batch], UPDATED)
+    for review in reviews:
+        review.update(created_at=step_writer.now, updated_at=step_writer.now, is_synthetic=True)
+    reviews = [{name: review[name] for name in model_columns(ReportReview)} for review in reviews]
+    step_writer.create(ReportReview, reviews, _review_ids)
+    result.created[ReportReview] += len(reviews)
+
+
+def _review_ids(rows):
+    wanted = defaultdict(list)
+    for review in ReportReview.objects.filter(report_id__in={row["report_id"] for row in rows}).order_by(
+        "id"
+    ):
+        wanted[review.report_id, review.action, review.at].append(review.pk)
+    return [wanted[row["report_id"], row["action"], row["at"]][-1] for row in rows]
+
+
+# Reminders and exceptions, through the services ---------------------------------------------------
+
+
+def _mark_synthetic(model, rows):
+    for row in rows:
+        row.is_synthetic = True
+    if rows:
+        bulk_update_with_history(
+            rows,
+            model,
+            ["is_synthetic"],
+            default_change_reason=REASON,
+            custom_historical_attrs={"request_id": current_request_id()},
+        )
+
+
+def _remind(dispatch_round, kind, world, now, result):
+    reminders = services.send_reminders(dispatch_round, kind=kind, actor=world.office, now=now)
+    _mark_synthetic(Reminder, reminders)
+    result.created[Reminder] += len(reminders)
+
+
+def _grant_exceptions(dispatch_round, week, world, now, result):
+    granted = []
+    for exception_week, unit_code, reason in data.LOCK_EXCEPTIONS:
+        unit = Unit.objects.filter(code=unit_code).first()
+        if exception_week != week or unit is None or not dispatch_round.reports.filter(unit=unit).exists():
+            continue
+        until = now + datetime.timedelta(days=2)
+        granted.append(
+            services.grant_lock_exception(
+                dispatch_round, unit=unit, until=until, reason=reason, actor=world.office
+            )
+        )
+    _mark_synthetic(LockException, granted)
+    result.created[LockException] += len(granted)
+
+
+def dispatch_summary():
+    """Lines for the demo command: the weekly rounds and how completely and timely units reported."""
+    from dispatch.selectors import completeness_board
+
+    cadence = Cadence.objects.filter(region__code=org_data.NANKANG_REGION, name=data.CADENCE).first()
+    if cadence is None:
+        return []
+    rounds = list(cadence.rounds.order_by("period_start"))
+    if not rounds:
+        return []
+    board = completeness_board(rounds)
+    total = board.total
+    return [
+        f"{cadence.name}：{len(rounds)} 轮（{rounds[0].label} — {rounds[-1].label}），"
+        f"应报 {total.expected} 份，已报 {total.submitted} 份（完成率 {total.completeness}%），"
+        f"按时 {total.on_time} 份（及时率 {total.timeliness}%）；"
+        f"完成率最低的单位：{'、'.join(line.unit_name for line in board.lines[:3])}"
+    ]
