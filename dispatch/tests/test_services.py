@@ -448,3 +448,23 @@ def test_the_periodic_job_opens_the_current_round_and_reminds(world):
     assert dispatch_round.reports.count() == 1
     assert open_rounds_and_remind.call_local()["rounds"] == [dispatch_round.pk]
     assert dispatch_round.reports.count() == 1
+
+
+def test_several_cadences_run_side_by_side(world):
+    # As a high-tech zone runs them: daily, weekly, monthly and quarterly rounds at once.
+    project(world, "唐江项目")
+    cadences = {
+        kind: weekly(world, name=f"{kind}调度", period_type=kind, due_offset_days=0)
+        for kind in ("daily", "weekly", "monthly", "quarterly")
+    }
+    opened = services.open_due_rounds(now=at(D(2024, 5, 15), 9), actor=world.office)
+    periods = {r.cadence.period_type: (r.period_start, r.period_end) for r in opened}
+    assert periods == {
+        "daily": (D(2024, 5, 15), D(2024, 5, 15)),
+        "weekly": (D(2024, 5, 13), D(2024, 5, 19)),
+        "monthly": (D(2024, 5, 1), D(2024, 5, 31)),
+        "quarterly": (D(2024, 4, 1), D(2024, 6, 30)),
+    }
+    assert all(cadence.rounds.get().reports.count() == 1 for cadence in cadences.values())
+    daily = cadences["daily"].rounds.get()
+    assert (daily.due_at, daily.locks_at) == (at(D(2024, 5, 15), 17), at(D(2024, 5, 18), 17))

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -119,6 +119,8 @@ class MyReportsView(LoginRequiredMixin, View):
         reminders = (
             Reminder.objects.restrict(user, "view")
             .filter(read_at__isnull=True, channel=ReminderChannel.IN_APP)
+            # Only rounds still taking reports: a reminder about a locked round asks for nothing.
+            .filter(Q(round__locks_at__isnull=True) | Q(round__locks_at__gt=now))
             .select_related("round", "unit")
             .order_by("-sent_at")[:10]
         )
