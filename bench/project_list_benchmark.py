@@ -5,6 +5,7 @@
     .venv/bin/python bench/project_list_benchmark.py --sizes 100 2000 --requests 20
     .venv/bin/python bench/project_list_benchmark.py --database postgres://postgres@127.0.0.1:5432/postgres
     PYTHONPATH=/tmp/alt .venv/bin/python bench/project_list_benchmark.py --settings alt_settings  # compare
+    .venv/bin/python bench/project_list_benchmark.py --database postgres://… --prepare-sql "CREATE …"
 
 For each size a fresh database is migrated and filled with that many projects (bulk insert), then
 gunicorn serves it as `tiaodu serve` does, and a region-scoped 项目办 user (not a superuser, so every
@@ -50,8 +51,9 @@ WORKLOADS = (
 STAGES = ("signed", "preparing", "planned", "under_construction", "completed", "operating")
 
 
-def fill(count):
-    """Child process: `count` projects in 南康区 over 20 units, an office user; prints JSON."""
+def fill(count, statements=()):
+    """Child process: `count` projects in 南康区 over 20 units, an office user; runs `statements` (SQL, a
+    proposed index or statistics object, measured before it becomes a migration); prints JSON."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -99,6 +101,9 @@ def fill(count):
         session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
     if connection.vendor == "postgresql":
         # A served database has planner statistics (autovacuum analyses a table after many inserts); a
         # freshly filled one has none until autovacuum gets to it, or ever where it is off.
@@ -129,7 +134,7 @@ def measure(port, setup, requests):
     return results
 
 
-def run_size(count, database_url, requests, settings_module=None):
+def run_size(count, database_url, requests, settings_module=None, statements=()):
     postgres = PostgresDatabase(database_url) if database_url else None
     data_dir = Path(tempfile.mkdtemp(prefix=f"tiaodu-bench-list-{count}-"))
     server = None
@@ -139,9 +144,10 @@ def run_size(count, database_url, requests, settings_module=None):
             postgres.create()
         environment = server_environment(data_dir, postgres.url if postgres else None, settings_module)
         run_checked([venv_tool("tiaodu"), "migrate", "--noinput"], environment, "migrate", log)
-        output, seconds = run_checked(
-            [venv_python(), str(Path(__file__).resolve()), "--fill", str(count)], environment, "fill", log
-        )
+        command = [venv_python(), str(Path(__file__).resolve()), "--fill", str(count)]
+        for statement in statements:
+            command += ["--prepare-sql", statement]
+        output, seconds = run_checked(command, environment, "fill", log)
         print(f"{count:>6} projects loaded in {seconds:.1f} s", flush=True)
         setup = json.loads(output.strip().splitlines()[-1])
         server = Server(environment, data_dir / "server.log")
@@ -161,15 +167,24 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--database", help="postgres://user@127.0.0.1:5432/db (default: SQLite)")
     parser.add_argument("--settings", metavar="MODULE", help="another Django settings module (importable)")
+    parser.add_argument(
+        "--prepare-sql",
+        action="append",
+        default=[],
+        metavar="SQL",
+        help="run this statement after filling each database, before ANALYZE (repeatable)",
+    )
     parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.fill is not None:
-        fill(options.fill)
+        fill(options.fill, options.prepare_sql)
         return 0
     sizes = sorted(set(options.sizes))
     try:
         by_size = {
-            count: run_size(count, options.database, min(options.requests, 500), options.settings)
+            count: run_size(
+                count, options.database, min(options.requests, 500), options.settings, options.prepare_sql
+            )
             for count in sizes
         }
     except BenchmarkError as error:
