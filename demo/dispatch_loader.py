@@ -9,7 +9,7 @@ timeline entry, its history record and its reason, at a time inside the round's 
 
 Through the services the ten rounds took over two minutes (about 14 s a round for 233 reports on this
 machine), so reports, their timeline and their history are written in bulk with
-`projects.importer.writer.HistoryWriter`, one step at a time, in the services' order. Reminders and the
+`core.bulk.HistoryWriter`, one step at a time, in the services' order. Reminders and the
 补报许可 go through `send_reminders` and `grant_lock_exception`, at the moment they were due, so they see
 the reports as they stood. The projects themselves are not touched: the figures are built backwards so
 that each project's last approved report gives exactly its 累计完成投资 in the library, as
@@ -18,12 +18,12 @@ that each project's last approved report gives exactly its 累计完成投资 in
 
 import datetime
 import random
-from collections import defaultdict
 from decimal import Decimal
 
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core.bulk import HistoryWriter, model_columns
 from core.history import current_request_id, history_context
 from dispatch import services
 from dispatch.choices import Confidence, PeriodType, ReminderKind, ReportAction, ReportStatus
@@ -31,7 +31,6 @@ from dispatch.models import Cadence, DispatchRound, LockException, ProgressRepor
 from dispatch.periods import periods_between, round_times
 from org.models import Region, Unit, User
 from projects.choices import Stage
-from projects.importer.writer import HistoryWriter, model_columns
 from projects.models import Project
 
 from . import data as org_data
@@ -241,7 +240,7 @@ def _load_round(world, week, period, result):
         steps += report_steps
     if not rows:
         return
-    writer(None, opening).create(ProgressReport, rows, lambda rows: _report_ids(dispatch_round, rows))
+    writer(None, opening).create(ProgressReport, rows)
     result.created[ProgressReport] += len(rows)
     by_project = {row["project_id"]: row for row in rows}
     for step in steps:
@@ -263,11 +262,6 @@ def _load_round(world, week, period, result):
         pending = [step for step in pending if step["at"] >= moment]
         act()
     _apply_steps(writer, pending, result)
-
-
-def _report_ids(dispatch_round, rows):
-    ids = dict(ProgressReport.objects.filter(round=dispatch_round).values_list("project_id", "pk"))
-    return [ids[row["project_id"]] for row in rows]
 
 
 def _report(world, plan, week, dispatch_round, now):
@@ -468,17 +462,8 @@ def _write_batch(writer, batch, result):
     for review in reviews:
         review.update(created_at=step_writer.now, updated_at=step_writer.now, is_synthetic=True)
     reviews = [{name: review[name] for name in model_columns(ReportReview)} for review in reviews]
-    step_writer.create(ReportReview, reviews, _review_ids)
+    step_writer.create(ReportReview, reviews)
     result.created[ReportReview] += len(reviews)
-
-
-def _review_ids(rows):
-    wanted = defaultdict(list)
-    for review in ReportReview.objects.filter(report_id__in={row["report_id"] for row in rows}).order_by(
-        "id"
-    ):
-        wanted[review.report_id, review.action, review.at].append(review.pk)
-    return [wanted[row["report_id"], row["action"], row["at"]][-1] for row in rows]
 
 
 # Reminders and exceptions, through the services ---------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from core import bulk
 from core.history import current_request_id, history_context
 from core.sheets.cells import Problem, loose, read_column
 from core.sheets.headers import LayoutError, find_layout
@@ -16,7 +17,6 @@ from core.sheets.memory import collector_paused
 from core.sheets.rows import kind_of
 from core.sheets.summary import ImportSummary, RowOutcome
 from core.spreadsheets import Reading, Sheet, SpreadsheetError, read_spreadsheet, start_reading
-from projects.importer import writer as bulk
 from projects.models import AnnualPlan
 
 from ..choices import EDITABLE_STATUSES, ReportAction, ReportStatus
@@ -436,32 +436,22 @@ class _Import:
         )
         rows = []
         names, values_of = (*WRITTEN, "id"), attrgetter(*WRITTEN, "id")
+        submitted = ReportStatus.SUBMITTED
         for report in self.changed:
-            report.status = ReportStatus.SUBMITTED
-            report.submitted_at, report.submitted_by_id = now, actor_id
+            report.status, report.submitted_at, report.submitted_by_id = submitted, now, actor_id
             report.first_submitted_at = report.first_submitted_at or now
             rows.append(dict(zip(names, values_of(report), strict=True)))
         writer.update(ProgressReport, rows, list(WRITTEN))
+        review = {
+            "created_at": written_at,
+            "updated_at": written_at,
+            "is_synthetic": False,
+            "action": ReportAction.IMPORT.value,
+            "actor_id": actor_id,
+            "at": now,
+        }
         reviews = [
-            {
-                "created_at": written_at,
-                "updated_at": written_at,
-                "is_synthetic": False,
-                "report_id": report.pk,
-                "action": ReportAction.IMPORT.value,
-                "comment": report.warning_comment,
-                "actor_id": actor_id,
-                "at": now,
-            }
-            for report in self.changed
+            {**review, "report_id": report.id, "comment": report.warning_comment} for report in self.changed
         ]
         if reviews:
-            writer.create(ReportReview, reviews, self.review_ids)
-
-    def review_ids(self, rows):
-        """The ids of the timeline rows just inserted: this import's are the 表格导入 rows created now."""
-        written = ReportReview.objects.filter(
-            action=ReportAction.IMPORT, at=self.now, created_at=rows[0]["created_at"]
-        ).order_by("pk")
-        found = dict(written.values_list("report_id", "pk"))
-        return [found[row["report_id"]] for row in rows]
+            writer.create(ReportReview, reviews)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import bulk
 from core.history import current_request_id, history_context
 from core.spreadsheets import Sheet, SpreadsheetError, read_spreadsheet
 from org.models import Region
@@ -13,12 +14,12 @@ from org.models import Region
 from ..choices import Stage
 from ..models import AnnualPlan, Project, StageTransition
 from ..services import phase_by_month
-from . import writer as bulk
 from .cells import TIER_FIELDS, loose
 from .headers import LABELS, LayoutError, find_layout
 from .lookups import Directory
 from .rows import Section, column_readers, enter_section, kind_of, read_project
 from .summary import ImportSummary, RowOutcome
+from .writer import new_codes, plan_row, write_cooperating_units
 
 FOREIGN_KEYS = {
     "region",
@@ -362,8 +363,8 @@ class _Import:
         now = timezone.now()
         writer = bulk.HistoryWriter(actor=actor, reason=reason, request_id=current_request_id(), now=now)
         created = self.write_created(writer, actor)
-        plans = [bulk.plan_row(pk, year, amount, now) for pk, year, amount in self.plan_creates]
-        writer.create(AnnualPlan, plans, bulk.plan_ids)
+        plans = [plan_row(pk, year, amount, now) for pk, year, amount in self.plan_creates]
+        writer.create(AnnualPlan, plans)
         plans = [
             {"id": pk, "amount": amount, "month_amounts": [str(month) for month in phase_by_month(amount)]}
             for pk, amount in self.plan_updates.items()
@@ -378,9 +379,7 @@ class _Import:
             if row.cooperating_units:
                 self.added[project["id"]] = set(row.cooperating_units)
         with_units = [project["id"] for row, project, _ in self.creates if row.cooperating_units]
-        bulk.write_cooperating_units(
-            writer, with_units + [pk for pk, _ in self.updates], self.added, self.removed
-        )
+        write_cooperating_units(writer, with_units + [pk for pk, _ in self.updates], self.added, self.removed)
         if self.restrict_to is not None:
             self.check_scope(created, [pk for pk, _ in self.updates])
 
@@ -400,7 +399,7 @@ class _Import:
             for _, project, _ in self.creates
             if not project["code"]
         ]
-        codes = iter(bulk.new_codes(wanted, {project["code"] for _, project, _ in self.creates}))
+        codes = iter(new_codes(wanted, {project["code"] for _, project, _ in self.creates}))
         rows = []
         for _, project, outcome in self.creates:
             if not project["code"]:
@@ -409,7 +408,7 @@ class _Import:
                 {**template, **project, "stage_since": self.on, "created_at": now, "updated_at": now}
             )
             rows.append(project)
-        writer.create(Project, rows, bulk.project_ids)
+        writer.create(Project, rows)
         transitions = [
             {
                 "created_at": now,
@@ -424,7 +423,7 @@ class _Import:
             }
             for project in rows
         ]
-        writer.create(StageTransition, transitions, bulk.transition_ids)
+        writer.create(StageTransition, transitions)
         self.plan_creates[:0] = [
             (project["id"], year, amount)
             for (row, project, _) in self.creates
