@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "promotion",
     "projects",
     "dispatch",
+    "matters",
+    "lights",
     "demo",
 ]
 
