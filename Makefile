@@ -48,6 +48,7 @@ bench: setup
 	$(VENV)/bin/python bench/import_benchmark.py
 	$(VENV)/bin/python bench/progress_import_benchmark.py
 	$(VENV)/bin/python bench/project_list_benchmark.py
+	$(VENV)/bin/python bench/completeness_board_benchmark.py
 
 requirements:
 	$(UV) export --frozen --no-dev --format requirements-txt --no-emit-project --quiet > requirements.txt

@@ -26,10 +26,8 @@ import datetime
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -146,15 +144,6 @@ def write_sheet(path, rows):
     return total
 
 
-def setup_django(environment):
-    os.environ.update(environment)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-
-
 def create_organisation():
     """The units, leaders and industry chains the sheet names, and the importing user."""
     from core.history import history_context
@@ -233,112 +222,95 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, sheet)")
     options = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from harness import BenchmarkError, PostgresDatabase, run_checked, server_environment, venv_tool
+    from harness import BenchmarkError, Workspace
 
-    data_dir = Path(tempfile.mkdtemp(prefix="tiaodu-import-bench-"))
-    postgres = PostgresDatabase(options.database) if options.database else None
-    database = f"PostgreSQL ({postgres.name})" if postgres else "SQLite (WAL)"
-    log = open(data_dir / "setup.log", "w")  # closed in the finally below
     try:
-        if postgres:
-            postgres.create()
-        environment = server_environment(data_dir, postgres.url if postgres else None)
-        _, seconds = run_checked([venv_tool("tiaodu"), "migrate", "--noinput"], environment, "migrate", log)
-        print(f"data dir {data_dir}; {database}; migrated in {seconds:.1f} s", flush=True)
-        setup_django(environment)
-        county, user = create_organisation()
-        path = data_dir / "项目清单.xlsx"
-        started = time.perf_counter()
-        total_wan = write_sheet(path, options.rows)
-        print(
-            f"wrote {options.rows:,} rows with xlsxwriter in {time.perf_counter() - started:.1f} s "
-            f"({path.stat().st_size / 1024 / 1024:.1f} MB)",
-            flush=True,
-        )
-
-        load_before = os.getloadavg()[0]
-        bare_seconds, bare_rows = bare_read(path)
-        summary, read_seconds, import_seconds = timed_import(path, county, user)
-        if not summary.committed or summary.created != options.rows:
-            raise BenchmarkError(
-                f"import failed: {summary.as_dict()['errors'][:5]} created {summary.created}"
+        with Workspace("tiaodu-import-bench-", options.database, options.keep) as workspace:
+            data_dir, database = workspace.data_dir, workspace.label
+            county, user = create_organisation()
+            path = data_dir / "项目清单.xlsx"
+            started = time.perf_counter()
+            total_wan = write_sheet(path, options.rows)
+            print(
+                f"wrote {options.rows:,} rows with xlsxwriter in {time.perf_counter() - started:.1f} s "
+                f"({path.stat().st_size / 1024 / 1024:.1f} MB)",
+                flush=True,
             )
-        if str(summary.total_investment_wan) != f"{total_wan}.00":
-            raise BenchmarkError(f"total investment {summary.total_investment_wan} ≠ {total_wan}")
-        written = counts()
-        again, _, again_seconds = timed_import(path, county, user)
-        if again.unchanged != options.rows or counts() != written:
-            raise BenchmarkError("re-importing the same file changed something")
 
-        rate = options.rows / import_seconds
-        ratio = import_seconds / bare_seconds
-        verdict = "PASS" if rate >= TARGET_ROWS_PER_SECOND else "FAIL"
-        table = [
-            ("(a) bare python-calamine read", bare_seconds, f"{bare_rows:,} rows incl. title, header, 合计"),
-            (
-                "(b) import end to end",
-                import_seconds,
-                f"{rate:,.0f} rows/s; target ≥ {TARGET_ROWS_PER_SECOND:,.0f} rows/s: {verdict}",
-            ),
-            ("    of which read_spreadsheet", read_seconds, "child process under limits, zip check"),
-            (
-                "    of which import_projects",
-                import_seconds - read_seconds,
-                "match, validate, write + history",
-            ),
-            (
-                "(c) re-import, nothing to change",
-                again_seconds,
-                f"{options.rows / again_seconds:,.0f} rows/s",
-            ),
-        ]
-        print()
-        print(
-            f"tiaodu import benchmark — {database}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-        )
-        for label, seconds, note in table:
-            print(f"{label:<36} {seconds:7.2f} s   {note}")
-        print(f"ratio (b)/(a): {ratio:.1f}× a bare calamine read of the same file")
-        print("rows written: " + ", ".join(f"{name} {count:,}" for name, count in written.items()))
-        print(
-            f"load average (1 min) before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f} on "
-            f"{os.cpu_count()} CPUs (other work on the machine slows the import; rerun when it is idle)"
-        )
-        if options.json:
-            document = {
-                "database": database,
-                "rows": options.rows,
-                "bare_read_seconds": bare_seconds,
-                "read_spreadsheet_seconds": read_seconds,
-                "import_seconds": import_seconds,
-                "reimport_seconds": again_seconds,
-                "rows_per_second": rate,
-                "ratio_to_bare_read": ratio,
-                "target_rows_per_second": TARGET_ROWS_PER_SECOND,
-                "pass": rate >= TARGET_ROWS_PER_SECOND,
-                "written": written,
-                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            }
-            Path(options.json).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-            print(f"wrote {options.json}")
-        return 0
+            load_before = os.getloadavg()[0]
+            bare_seconds, bare_rows = bare_read(path)
+            summary, read_seconds, import_seconds = timed_import(path, county, user)
+            if not summary.committed or summary.created != options.rows:
+                raise BenchmarkError(
+                    f"import failed: {summary.as_dict()['errors'][:5]} created {summary.created}"
+                )
+            if str(summary.total_investment_wan) != f"{total_wan}.00":
+                raise BenchmarkError(f"total investment {summary.total_investment_wan} ≠ {total_wan}")
+            written = counts()
+            again, _, again_seconds = timed_import(path, county, user)
+            if again.unchanged != options.rows or counts() != written:
+                raise BenchmarkError("re-importing the same file changed something")
+
+            rate = options.rows / import_seconds
+            ratio = import_seconds / bare_seconds
+            verdict = "PASS" if rate >= TARGET_ROWS_PER_SECOND else "FAIL"
+            table = [
+                (
+                    "(a) bare python-calamine read",
+                    bare_seconds,
+                    f"{bare_rows:,} rows incl. title, header, 合计",
+                ),
+                (
+                    "(b) import end to end",
+                    import_seconds,
+                    f"{rate:,.0f} rows/s; target ≥ {TARGET_ROWS_PER_SECOND:,.0f} rows/s: {verdict}",
+                ),
+                ("    of which read_spreadsheet", read_seconds, "child process under limits, zip check"),
+                (
+                    "    of which import_projects",
+                    import_seconds - read_seconds,
+                    "match, validate, write + history",
+                ),
+                (
+                    "(c) re-import, nothing to change",
+                    again_seconds,
+                    f"{options.rows / again_seconds:,.0f} rows/s",
+                ),
+            ]
+            print()
+            print(
+                f"tiaodu import benchmark — {database}, {os.cpu_count()} CPUs, "
+                f"Python {platform.python_version()}"
+            )
+            for label, seconds, note in table:
+                print(f"{label:<36} {seconds:7.2f} s   {note}")
+            print(f"ratio (b)/(a): {ratio:.1f}× a bare calamine read of the same file")
+            print("rows written: " + ", ".join(f"{name} {count:,}" for name, count in written.items()))
+            print(
+                f"load average (1 min) before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f} on "
+                f"{os.cpu_count()} CPUs (other work on the machine slows the import; rerun when it is idle)"
+            )
+            if options.json:
+                document = {
+                    "database": database,
+                    "rows": options.rows,
+                    "bare_read_seconds": bare_seconds,
+                    "read_spreadsheet_seconds": read_seconds,
+                    "import_seconds": import_seconds,
+                    "reimport_seconds": again_seconds,
+                    "rows_per_second": rate,
+                    "ratio_to_bare_read": ratio,
+                    "target_rows_per_second": TARGET_ROWS_PER_SECOND,
+                    "pass": rate >= TARGET_ROWS_PER_SECOND,
+                    "written": written,
+                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                }
+                Path(options.json).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+                print(f"wrote {options.json}")
+            return 0
     except (BenchmarkError, OSError, subprocess.SubprocessError) as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 2
-    finally:
-        log.close()
-        if postgres:
-            from django.db import connections
-
-            connections.close_all()
-            try:
-                postgres.drop()
-            except (BenchmarkError, subprocess.SubprocessError) as error:
-                print(f"could not drop {postgres.name}: {error}", file=sys.stderr)
-        if options.keep:
-            print(f"kept {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

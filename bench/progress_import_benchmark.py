@@ -31,10 +31,8 @@ import datetime
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -55,15 +53,6 @@ TOWNSHIPS = (
 )
 PROGRESS = ("土方开挖", "基础施工", "主体结构施工", "钢结构吊装", "装饰装修", "设备安装调试")
 WEEK_10 = datetime.date(2024, 3, 4)
-
-
-def setup_django(environment):
-    os.environ.update(environment)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
 
 
 def create_round(rows, *, plans):
@@ -243,117 +232,99 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, sheet)")
     options = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from harness import BenchmarkError, PostgresDatabase, run_checked, server_environment, venv_tool
+    from harness import BenchmarkError, Workspace
 
-    data_dir = Path(tempfile.mkdtemp(prefix="tiaodu-progress-bench-"))
-    postgres = PostgresDatabase(options.database) if options.database else None
-    database = f"PostgreSQL ({postgres.name})" if postgres else "SQLite (WAL)"
-    log = open(data_dir / "setup.log", "w")  # closed in the finally below
     try:
-        if postgres:
-            postgres.create()
-        environment = server_environment(data_dir, postgres.url if postgres else None)
-        _, seconds = run_checked([venv_tool("tiaodu"), "migrate", "--noinput"], environment, "migrate", log)
-        print(f"data dir {data_dir}; {database}; migrated in {seconds:.1f} s", flush=True)
-        setup_django(environment)
-        dispatch_round, user = create_round(options.rows, plans=not options.no_plans)
-        path = data_dir / "调度汇总.xlsx"
-        total = write_sheet(path, options.rows)
-        print(f"wrote {options.rows:,} rows ({path.stat().st_size / 1024 / 1024:.1f} MB)", flush=True)
+        with Workspace("tiaodu-progress-bench-", options.database, options.keep) as workspace:
+            data_dir, database = workspace.data_dir, workspace.label
+            dispatch_round, user = create_round(options.rows, plans=not options.no_plans)
+            path = data_dir / "调度汇总.xlsx"
+            total = write_sheet(path, options.rows)
+            print(f"wrote {options.rows:,} rows ({path.stat().st_size / 1024 / 1024:.1f} MB)", flush=True)
 
-        load_before = os.getloadavg()[0]
-        bare_seconds, bare_rows = bare_read(path)
-        read_seconds = read_alone(path)
-        before = counts()
-        summary, import_seconds = timed_import(path, dispatch_round, user)
-        if not summary.committed or summary.updated != options.rows:
-            raise BenchmarkError(
-                f"import failed: {summary.as_dict()['errors'][:5]} updated {summary.updated}"
-            )
-        if summary.total_investment_wan != total or summary.skipped != 1:
-            raise BenchmarkError(
-                f"total {summary.total_investment_wan} ≠ {total} or skipped {summary.skipped}"
-            )
-        written = counts()
-        if written["submitted reports"] != options.rows or written["ReportReview"] != options.rows:
-            raise BenchmarkError(f"rows written: {written}")
-        if written["HistoricalProgressReport"] - before["HistoricalProgressReport"] != options.rows:
-            raise BenchmarkError("not every report got its history record")
-        again, again_seconds = timed_import(path, dispatch_round, user)
-        if again.unchanged != options.rows or counts() != written:
-            raise BenchmarkError("re-importing the same file changed something")
+            load_before = os.getloadavg()[0]
+            bare_seconds, bare_rows = bare_read(path)
+            read_seconds = read_alone(path)
+            before = counts()
+            summary, import_seconds = timed_import(path, dispatch_round, user)
+            if not summary.committed or summary.updated != options.rows:
+                raise BenchmarkError(
+                    f"import failed: {summary.as_dict()['errors'][:5]} updated {summary.updated}"
+                )
+            if summary.total_investment_wan != total or summary.skipped != 1:
+                raise BenchmarkError(
+                    f"total {summary.total_investment_wan} ≠ {total} or skipped {summary.skipped}"
+                )
+            written = counts()
+            if written["submitted reports"] != options.rows or written["ReportReview"] != options.rows:
+                raise BenchmarkError(f"rows written: {written}")
+            if written["HistoricalProgressReport"] - before["HistoricalProgressReport"] != options.rows:
+                raise BenchmarkError("not every report got its history record")
+            again, again_seconds = timed_import(path, dispatch_round, user)
+            if again.unchanged != options.rows or counts() != written:
+                raise BenchmarkError("re-importing the same file changed something")
 
-        rate = options.rows / import_seconds
-        ratio = import_seconds / bare_seconds
-        verdict = "PASS" if rate >= TARGET_ROWS_PER_SECOND else "FAIL"
-        table = [
-            ("(a) bare python-calamine read", bare_seconds, f"{bare_rows:,} rows incl. title, header, 合计"),
-            (
-                "    read_spreadsheet alone",
-                read_seconds,
-                f"child process under limits, zip check, JSON: {read_seconds / bare_seconds:.2f}× (a)",
-            ),
-            (
-                "(b) import end to end",
-                import_seconds,
-                f"{rate:,.0f} rows/s; target ≥ 10,000 rows/s: {verdict}",
-            ),
-            (
-                "    beyond read_spreadsheet alone",
-                import_seconds - read_seconds,
-                "match, check, write + history (the round is read during the parse)",
-            ),
-            (
-                "(c) re-import, nothing to change",
-                again_seconds,
-                f"{options.rows / again_seconds:,.0f} rows/s",
-            ),
-        ]
-        plans = "without annual plans" if options.no_plans else "with annual plans"
-        print()
-        print(
-            f"tiaodu progress import benchmark — {database}, projects {plans}, {os.cpu_count()} CPUs, "
-            f"Python {platform.python_version()}"
-        )
-        for label, seconds, note in table:
-            print(f"{label:<36} {seconds:7.2f} s   {note}")
-        print(f"ratio (b)/(a): {ratio:.1f}× a bare calamine read of the same file")
-        print("rows: " + ", ".join(f"{name} {count:,}" for name, count in written.items()))
-        print(f"load average (1 min) before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f}")
-        if options.json:
-            document = {
-                "database": database,
-                "rows": options.rows,
-                "annual_plans": not options.no_plans,
-                "bare_read_seconds": bare_seconds,
-                "read_spreadsheet_seconds": read_seconds,
-                "import_seconds": import_seconds,
-                "reimport_seconds": again_seconds,
-                "rows_per_second": rate,
-                "ratio_to_bare_read": ratio,
-                "target_rows_per_second": TARGET_ROWS_PER_SECOND,
-                "pass": rate >= TARGET_ROWS_PER_SECOND,
-                "written": written,
-            }
-            Path(options.json).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        return 0
+            rate = options.rows / import_seconds
+            ratio = import_seconds / bare_seconds
+            verdict = "PASS" if rate >= TARGET_ROWS_PER_SECOND else "FAIL"
+            table = [
+                (
+                    "(a) bare python-calamine read",
+                    bare_seconds,
+                    f"{bare_rows:,} rows incl. title, header, 合计",
+                ),
+                (
+                    "    read_spreadsheet alone",
+                    read_seconds,
+                    f"child process under limits, zip check, JSON: {read_seconds / bare_seconds:.2f}× (a)",
+                ),
+                (
+                    "(b) import end to end",
+                    import_seconds,
+                    f"{rate:,.0f} rows/s; target ≥ 10,000 rows/s: {verdict}",
+                ),
+                (
+                    "    beyond read_spreadsheet alone",
+                    import_seconds - read_seconds,
+                    "match, check, write + history (the round is read during the parse)",
+                ),
+                (
+                    "(c) re-import, nothing to change",
+                    again_seconds,
+                    f"{options.rows / again_seconds:,.0f} rows/s",
+                ),
+            ]
+            plans = "without annual plans" if options.no_plans else "with annual plans"
+            print()
+            print(
+                f"tiaodu progress import benchmark — {database}, projects {plans}, {os.cpu_count()} CPUs, "
+                f"Python {platform.python_version()}"
+            )
+            for label, seconds, note in table:
+                print(f"{label:<36} {seconds:7.2f} s   {note}")
+            print(f"ratio (b)/(a): {ratio:.1f}× a bare calamine read of the same file")
+            print("rows: " + ", ".join(f"{name} {count:,}" for name, count in written.items()))
+            print(f"load average (1 min) before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f}")
+            if options.json:
+                document = {
+                    "database": database,
+                    "rows": options.rows,
+                    "annual_plans": not options.no_plans,
+                    "bare_read_seconds": bare_seconds,
+                    "read_spreadsheet_seconds": read_seconds,
+                    "import_seconds": import_seconds,
+                    "reimport_seconds": again_seconds,
+                    "rows_per_second": rate,
+                    "ratio_to_bare_read": ratio,
+                    "target_rows_per_second": TARGET_ROWS_PER_SECOND,
+                    "pass": rate >= TARGET_ROWS_PER_SECOND,
+                    "written": written,
+                }
+                Path(options.json).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            return 0
     except (BenchmarkError, OSError, subprocess.SubprocessError) as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 2
-    finally:
-        log.close()
-        if postgres:
-            from django.db import connections
-
-            connections.close_all()
-            try:
-                postgres.drop()
-            except (BenchmarkError, subprocess.SubprocessError) as error:
-                print(f"could not drop {postgres.name}: {error}", file=sys.stderr)
-        if options.keep:
-            print(f"kept {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

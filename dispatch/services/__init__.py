@@ -5,7 +5,7 @@ history (and the report's own review timeline) and returns the object. Views, th
 import and the commands all call these.
 """
 
-from .reminders import send_due_reminders, send_reminders
+from .reminders import mark_reminder_read, send_due_reminders, send_reminders
 from .reports import (
     INVESTMENT_FIELDS,
     REOPEN_DAYS,
@@ -47,6 +47,7 @@ __all__ = [
     "covered_projects",
     "delete_photo",
     "grant_lock_exception",
+    "mark_reminder_read",
     "open_due_rounds",
     "open_round",
     "reopen_report",

@@ -98,3 +98,13 @@ def send_due_reminders(*, now=None, actor, before_hours=24):
         elif now >= dispatch_round.due_at:
             written += send_reminders(dispatch_round, kind=ReminderKind.OVERDUE, actor=actor, now=now)
     return written
+
+
+def mark_reminder_read(reminder, *, actor, now=None):
+    """The unit has seen the reminder (知道了): it leaves 我的填报; marking it again changes nothing."""
+    if reminder.read_at is not None:
+        return reminder
+    with transaction.atomic(), history_context(actor=actor, reason="催报提醒已读"):
+        reminder.read_at = _now(now)
+        reminder.save(update_fields=["read_at", "updated_at"])
+    return reminder

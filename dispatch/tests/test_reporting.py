@@ -389,6 +389,35 @@ def test_my_reports_lists_open_rounds_with_returned_reports_first(client, world,
     assert "凤岗物流园" in page and "唐江家具产业园" not in page and "还有 1 个项目未报送" not in page
 
 
+def test_a_unit_marks_its_reminder_read_and_no_other_units(client, world, report_a):
+    reminder = Reminder.objects.create(
+        round=report_a.round,
+        unit=world.unit_a,
+        kind=ReminderKind.OVERDUE,
+        channel=ReminderChannel.IN_APP,
+        message="唐江镇人民政府：已逾期，还有 2 个项目未报送",
+        sent_at=timezone.now(),
+    )
+    url = reverse("dispatch:reminder_read", args=[reminder.pk])
+    client.force_login(world.reporter_b)
+    assert client.post(url).status_code == 404
+    reminder.refresh_from_db()
+    assert reminder.read_at is None and reminder.history.count() == 1
+
+    client.force_login(world.reporter_a)
+    assert "已逾期，还有 2 个项目未报送" in text_of(client.get(reverse("dispatch:my_reports")))
+    assert client.get(url).status_code == 405
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.content == b""
+    reminder.refresh_from_db()
+    read_at = reminder.read_at
+    assert read_at is not None and reminder.history.first().history_user == world.reporter_a
+    assert "已逾期，还有 2 个项目未报送" not in text_of(client.get(reverse("dispatch:my_reports")))
+    assert client.post(url).url == reverse("dispatch:my_reports")  # again: nothing changes
+    reminder.refresh_from_db()
+    assert reminder.read_at == read_at and reminder.history.count() == 2
+
+
 def test_my_reports_is_in_the_menu(client, world, dispatch_round):
     client.force_login(world.reporter_a)
     assert reverse("dispatch:my_reports") in text_of(client.get(reverse("home")))

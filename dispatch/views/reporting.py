@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -250,6 +250,19 @@ class ReportPhotoDeleteView(LoginRequiredMixin, View):
         return redirect(report_url(report))
 
 
+class ReminderReadView(LoginRequiredMixin, View):
+    """POST only: the unit marks an in-app reminder as read (知道了); 404 outside the user's scope."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        reminder = get_object_or_404(Reminder.objects.restrict(request.user, "view"), pk=pk)
+        services.mark_reminder_read(reminder, actor=request.user)
+        if request.htmx:
+            return HttpResponse("")
+        return redirect("dispatch:my_reports")
+
+
 # Serving photos ---------------------------------------------------------------------------------
 
 
@@ -398,4 +411,5 @@ urlpatterns = [
     path("photos/<int:pk>/image/", photo_image, name="report_photo"),
     path("photos/<int:pk>/thumbnail/", photo_thumbnail, name="report_photo_thumbnail"),
     path("photos/<int:pk>/remove/", ReportPhotoDeleteView.as_view(), name="report_photo_delete"),
+    path("reminders/<int:pk>/read/", ReminderReadView.as_view(), name="reminder_read"),
 ]
