@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "dispatch",
     "matters",
     "lights",
+    "reports",
+    "dashboard",
     "demo",
 ]
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("dispatch/", include("dispatch.urls")),
     path("matters/", include("matters.urls")),
     path("lights/", include("lights.urls")),
+    path("reports/", include("reports.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("api/org/", include("org.api.urls")),
     path("api/reference/", include("reference.api.urls")),
     path("api/promotion/", include("promotion.api.urls")),
@@ -26,6 +28,8 @@ urlpatterns = [
     path("api/dispatch/", include("dispatch.api.urls")),
     path("api/matters/", include("matters.api.urls")),
     path("api/lights/", include("lights.api.urls")),
+    path("api/reports/", include("reports.api.urls")),
+    path("api/dashboard/", include("dashboard.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP (script-src 'self') allows it.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
