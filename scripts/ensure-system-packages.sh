@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the tests need (headless Chromium, CJK fonts), and a PostgreSQL that answers.
+# Debian packages the tests need (headless Chromium, CJK fonts, Pango, LibreOffice Writer, poppler), and a
+# PostgreSQL that answers.
 # Installs only what is missing, and only when running as root (CI and the dev machines are root).
 set -euo pipefail
 
@@ -7,6 +8,11 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
+# WeasyPrint (the 专报 as PDF) needs Pango; the document tests open the DOCX in LibreOffice and look at
+# the PDF's pages as PNG (pdftoppm).
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "安装缺少的系统软件包: ${missing[*]}"
