@@ -77,7 +77,15 @@ def make_world():
         all_role = Role.objects.create(code="all", name="全部权限（测试）")
         all_role.permissions.set(
             Permission.objects.filter(
-                content_type__app_label__in=("org", "promotion", "reference", "projects", "dispatch")
+                content_type__app_label__in=(
+                    "org",
+                    "promotion",
+                    "reference",
+                    "projects",
+                    "dispatch",
+                    "matters",
+                    "lights",
+                )
             ).exclude(codename__startswith="view_historical")
         )
 

@@ -276,7 +276,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # The stage choices are shared by several fields; name the enum once.
-    "ENUM_NAME_OVERRIDES": {"StageEnum": "projects.choices.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "projects.choices.Stage",
+        "MatterNodeEnum": "matters.choices.Node",
+        "EscalationLevelEnum": "matters.choices.EscalationLevel",
+        "LightLevelEnum": "lights.choices.Level",
+        "RegionLevelEnum": "org.choices.RegionLevel",
+        "IndustryLevelEnum": "reference.choices.IndustryLevel",
+        "DocumentKindEnum": "reports.choices.DocumentKind",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -44,6 +44,35 @@ MENU = (
         ),
     ),
     (
+        "问题协调",
+        (
+            MenuItem("我的事项", "matters:my_matters", "matters.Matter"),
+            MenuItem("看板", "matters:board", "matters.Matter"),
+            MenuItem("事项", "matters:matter_list", "matters.Matter"),
+            MenuItem("逾期清单", "matters:overdue", "matters.Matter"),
+            MenuItem("延期申请", "matters:extensionrequest_list", "matters.ExtensionRequest"),
+            MenuItem("办理记录", "matters:matterevent_list", "matters.MatterEvent"),
+            MenuItem("佐证材料", "matters:matterattachment_list", "matters.MatterAttachment"),
+            MenuItem("事项类型", "matters:matterkind_list", "matters.MatterKind"),
+            MenuItem("节假日调整", "matters:workdayoverride_list", "matters.WorkdayOverride"),
+        ),
+    ),
+    (
+        "报告与函件",
+        (
+            MenuItem("发函记录", "reports:letterissue_list", "reports.LetterIssue"),
+            MenuItem("文书模板", "reports:documenttemplate_list", "reports.DocumentTemplate"),
+        ),
+    ),
+    (
+        "预警",
+        (
+            MenuItem("项目亮灯", "lights:projectlight_list", "lights.ProjectLight"),
+            MenuItem("按轮次亮灯", "lights:round_list", "dispatch.DispatchRound"),
+            MenuItem("预警规则", "lights:ruleset_list", "lights.RuleSet"),
+        ),
+    ),
+    (
         "组织机构",
         (
             MenuItem("单位", "org:unit_list", "org.Unit"),
@@ -51,6 +80,7 @@ MENU = (
             MenuItem("领导", "org:leader_list", "org.Leader"),
             MenuItem("项目推进专班", "org:taskforce_list", "org.TaskForce"),
             MenuItem("专班成员", "org:taskforcemember_list", "org.TaskForceMember"),
+            MenuItem("考核分类", "org:peergroup_list", "org.PeerGroup"),
         ),
     ),
     (

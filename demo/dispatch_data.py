@@ -93,6 +93,11 @@ BLOCKERS = (
     "配套道路未建成，材料运输受限，需交通部门协调。",
     "环评批复尚未下达，影响设备进场。",
 )
+# The closed loop (demo.matters_loader): what the office and the lead departments write.
+MATTER_SOLUTION = "明确责任人和完成时限，每周报告进展。"
+MATTER_FEEDBACK = "已会同相关单位现场协调，问题已解决，项目施工恢复正常。"
+MATTER_RETURN_COMMENT = "反馈未附现场核实情况，请补充后重新反馈。"
+MATTER_EXTENSION_REASON = "涉及上级审批，需延长办理时限。"
 BEHIND_NARRATIVE = "投资进度滞后于序时进度，主要受{cause}影响，已制定赶工计划。"
 BEHIND_CAUSES = ("雨雪天气", "设备订货周期延长", "设计变更", "资金拨付滞后")
 BLOCKER_NARRATIVE = "存在需协调解决的问题（见“存在问题”），如不能及时解决将影响节点工期。"

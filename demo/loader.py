@@ -52,7 +52,8 @@ class DemoResult:
 
 def load_demo(*, password=data.DEMO_PASSWORD):
     """Create or update the demo organisation, teams, task forces, users and grants, then the project
-    library (`demo.projects_loader`) and ten weeks of dispatch (`demo.dispatch_loader`), in one
+    library (`demo.projects_loader`), ten weeks of dispatch (`demo.dispatch_loader`), the issues
+    their reports raised (`demo.matters_loader`) and each week's lights (`demo.lights_loader`), in one
     transaction, attributed to no user with the reason
     “演示数据”; returns a `DemoResult`."""
     result = DemoResult()
@@ -66,10 +67,14 @@ def load_demo(*, password=data.DEMO_PASSWORD):
         _load_personas(units, leaders, password, result)
         # Imported here: the project and dispatch loaders reuse this module's `_sync`.
         from .dispatch_loader import load_dispatch
+        from .lights_loader import load_lights
+        from .matters_loader import load_matters
         from .projects_loader import load_projects
 
         load_projects(units, leaders, result)
         load_dispatch(result)
+        load_matters(result)
+        load_lights(result)
     return result
 
 

@@ -25,6 +25,7 @@ from projects.selectors import batch_totals
 from projects.services import change_stage, phase_by_month, register_project, set_annual_plan
 from reference.models import EmergingIndustry, Industry
 
+from . import dispatch_data
 from . import projects_data as data
 from .data import NANKANG_REGION
 from .loader import _assign, _sync
@@ -263,6 +264,12 @@ def _milestones(spec):
         _after(signed, 180), data.workday(datetime.date(spec.planned_start_year, 3 + n % 8, 1))
     )
     rows[kind.CONSTRUCTION_START] = (started or planned_start, started)
+    if started:
+        # 入库纳统 within one to three months of the start, as most are; every eleventh one is late
+        # and still missing on the last demo day (the lights' statistics rule sees them).
+        entered = _after(started, 30 + n % 6 * 9)
+        late = n % 11 == 0 or entered > dispatch_data.LAST_DAY
+        rows[kind.STATISTICS_ENTRY] = (_after(started, 60), None if late else entered)
     completion = data.workday(datetime.date(spec.planned_end_year, 6 if n % 2 else 11, 26))
     rows[kind.COMPLETION] = (completion, dates.get(Stage.COMPLETED))
     if Stage.OPERATING in dates:

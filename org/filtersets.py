@@ -2,7 +2,7 @@ import django_filters
 
 from core.filtersets import BaseFilterSet
 
-from .models import Grant, Leader, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
+from .models import Grant, Leader, PeerGroup, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
 
 
 class RegionFilterSet(BaseFilterSet):
@@ -57,6 +57,15 @@ class TaskForceFilterSet(BaseFilterSet):
     class Meta:
         model = TaskForce
         fields = ["q", "lead_leader", "lead_unit", "is_active"]
+
+
+class PeerGroupFilterSet(BaseFilterSet):
+    search_fields = ("name",)
+    regions = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label="成员区划")
+
+    class Meta:
+        model = PeerGroup
+        fields = ["q", "level", "regions"]
 
 
 class TaskForceMemberFilterSet(BaseFilterSet):

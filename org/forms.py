@@ -2,7 +2,7 @@ from django import forms
 
 from core.forms import RestrictedModelForm
 
-from .models import Grant, Leader, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
+from .models import Grant, Leader, PeerGroup, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
 
 
 class RegionForm(RestrictedModelForm):
@@ -44,6 +44,12 @@ class TaskForceForm(RestrictedModelForm):
         model = TaskForce
         fields = ["name", "lead_leader", "lead_unit", "purpose", "is_active"]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+
+class PeerGroupForm(RestrictedModelForm):
+    class Meta:
+        model = PeerGroup
+        fields = ["name", "region", "level", "regions", "sort_order"]
 
 
 class TaskForceMemberForm(RestrictedModelForm):

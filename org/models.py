@@ -164,6 +164,35 @@ class TaskForce(BusinessModel):
         ]
 
 
+class PeerGroup(BusinessModel):
+    """考核分类: a class of regions the city ranks against each other (一类县, 二类县 …). The city
+    assigns each county to a class; the figures rank a county only within its class."""
+
+    name = models.CharField("分类名称", max_length=40, unique=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="设定区划",
+        on_delete=models.PROTECT,
+        related_name="defined_peer_groups",
+        help_text="设定本分类的区划（通常为市）。",
+    )
+    level = models.CharField(
+        "区划层级", max_length=20, choices=RegionLevel.choices, default=RegionLevel.COUNTY
+    )
+    regions = models.ManyToManyField(Region, verbose_name="成员区划", blank=True, related_name="peer_groups")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    # Seen by the region that defines the classes and by each member region.
+    scope = Scope(regions=("region", "regions"))
+    import_keys = ("name",)
+    _history_m2m_fields = ["regions"]
+
+    class Meta:
+        verbose_name = "考核分类"
+        verbose_name_plural = "考核分类"
+        ordering = ["sort_order", "name"]
+
+
 class TaskForceMember(BusinessModel):
     """专班成员: one person's place in a task force."""
 

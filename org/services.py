@@ -105,7 +105,7 @@ def load_regions(region_model=None):
 
 
 # Roles are data: these are the defaults created once; offices may then edit them.
-ORG_MODELS = ("org.unit", "org.person", "org.leader", "org.taskforce", "org.taskforcemember")
+ORG_MODELS = ("org.unit", "org.person", "org.leader", "org.taskforce", "org.taskforcemember", "org.peergroup")
 PROMOTION_MODELS = ("promotion.promotionteam", "promotion.promotionteammember")
 ADMIN_MODELS = ("org.user", "org.grant", "org.region")
 PROJECT_MODELS = (
@@ -129,6 +129,20 @@ DISPATCH_MODELS = (
     "dispatch.lockexception",
     "dispatch.reminder",
 )
+MATTERS_MODELS = (
+    "matters.matterkind",
+    "matters.matter",
+    "matters.matterevent",
+    "matters.extensionrequest",
+    "matters.matterpause",
+    "matters.matterattachment",
+    "matters.workdayoverride",
+)
+# 预警亮灯: the office publishes the rules and records lights; whoever else reads projects reads them.
+LIGHTS_MODELS = ("lights.ruleset", "lights.projectlight")
+# 报告与函件: the office keeps the Word templates and issues letters ("review"); the others read them.
+REPORTS_MODELS = ("reports.documenttemplate", "reports.letterissue")
+READ_MODELS = (*DISPATCH_MODELS, *MATTERS_MODELS, *LIGHTS_MODELS, *REPORTS_MODELS)
 DEFAULT_ROLES = {
     "office_admin": (
         "项目办",
@@ -140,6 +154,10 @@ DEFAULT_ROLES = {
         | {model: ("view", "add", "change", "delete") for model in PROJECT_MODELS}
         | {model: ("view", "add", "change", "delete") for model in DISPATCH_MODELS}
         | {"dispatch.progressreport": ("view", "add", "change", "delete", "review")}
+        | {model: ("view", "add", "change", "delete") for model in MATTERS_MODELS}
+        | {"matters.matter": ("view", "add", "change", "delete", "review")}
+        | {model: ("view", "add", "change", "delete") for model in (*LIGHTS_MODELS, *REPORTS_MODELS)}
+        | {"reports.letterissue": ("view", "add", "change", "delete", "review")}
         | {"org.role": ("view",)},
     ),
     "unit_reporter": (
@@ -152,14 +170,17 @@ DEFAULT_ROLES = {
         | {model: ("view", "add", "change") for model in ("projects.factorneed", "projects.milestone")}
         | {model: ("view",) for model in DISPATCH_MODELS}
         | {"dispatch.progressreport": ("view", "change")}
-        | {"dispatch.reportphoto": ("view", "add", "delete")},
+        | {"dispatch.reportphoto": ("view", "add", "delete")}
+        | {model: ("view",) for model in (*MATTERS_MODELS, *LIGHTS_MODELS, *REPORTS_MODELS)}
+        | {"matters.matter": ("view", "change")}
+        | {model: ("view", "add") for model in ("matters.extensionrequest", "matters.matterattachment")},
     ),
     "leader": (
         "领导",
         "区领导、挂点领导：查看授权范围内的全部数据。",
         {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS, "org.user", "org.grant")}
         | {model: ("view",) for model in PROJECT_MODELS}
-        | {model: ("view",) for model in DISPATCH_MODELS},
+        | {model: ("view",) for model in READ_MODELS},
     ),
     "discipline": (
         "纪委",
@@ -171,7 +192,7 @@ DEFAULT_ROLES = {
         "只读用户：查看授权范围内的数据，不能修改。",
         {model: ("view",) for model in (*ORG_MODELS, *PROMOTION_MODELS)}
         | {model: ("view",) for model in PROJECT_MODELS}
-        | {model: ("view",) for model in DISPATCH_MODELS},
+        | {model: ("view",) for model in READ_MODELS},
     ),
 }
 

@@ -2,7 +2,7 @@ import django_tables2 as tables
 
 from core.tables import BaseTable
 
-from .models import Grant, Leader, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
+from .models import Grant, Leader, PeerGroup, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
 
 
 class RegionTable(BaseTable):
@@ -56,6 +56,15 @@ class TaskForceTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = TaskForce
         fields = ("name", "lead_leader", "lead_unit", "purpose", "is_active", "is_synthetic")
+
+
+class PeerGroupTable(BaseTable):
+    name = tables.Column(linkify=True)
+    regions = tables.ManyToManyColumn(verbose_name="成员区划")
+
+    class Meta(BaseTable.Meta):
+        model = PeerGroup
+        fields = ("name", "region", "level", "regions", "sort_order", "is_synthetic")
 
 
 class TaskForceMemberTable(BaseTable):

@@ -56,6 +56,16 @@ urlpatterns = [
         import_view=views.TaskForceImportView,
     ),
     *object_paths(
+        "peer-groups",
+        "peergroup",
+        list_view=views.PeerGroupListView,
+        detail_view=views.PeerGroupDetailView,
+        edit_view=views.PeerGroupEditView,
+        delete_view=views.PeerGroupDeleteView,
+        changelog_view=views.PeerGroupChangelogView,
+        import_view=views.PeerGroupImportView,
+    ),
+    *object_paths(
         "task-force-members",
         "taskforcemember",
         list_view=views.TaskForceMemberListView,

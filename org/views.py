@@ -1,7 +1,7 @@
 from core import views as generic
 
 from . import filtersets, forms, tables
-from .models import Grant, Leader, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
+from .models import Grant, Leader, PeerGroup, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
 
 
 def _people_of_unit(unit, user):
@@ -165,6 +165,35 @@ class TaskForceImportView(generic.ObjectImportView):
 
 class TaskForceChangelogView(generic.ObjectChangelogView):
     queryset = TaskForce.objects.all()
+
+
+# 考核分类
+class PeerGroupListView(generic.ObjectListView):
+    queryset = PeerGroup.objects.prefetch_related("regions")
+    filterset = filtersets.PeerGroupFilterSet
+    table = tables.PeerGroupTable
+
+
+class PeerGroupDetailView(generic.ObjectDetailView):
+    queryset = PeerGroup.objects.prefetch_related("regions")
+
+
+class PeerGroupEditView(generic.ObjectEditView):
+    queryset = PeerGroup.objects.all()
+    form = forms.PeerGroupForm
+
+
+class PeerGroupDeleteView(generic.ObjectDeleteView):
+    queryset = PeerGroup.objects.all()
+
+
+class PeerGroupImportView(generic.ObjectImportView):
+    queryset = PeerGroup.objects.all()
+    form = forms.PeerGroupForm
+
+
+class PeerGroupChangelogView(generic.ObjectChangelogView):
+    queryset = PeerGroup.objects.all()
 
 
 # 专班成员

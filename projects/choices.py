@@ -51,6 +51,7 @@ class MilestoneKind(models.TextChoices):
     TOPPING_OUT = "topping_out", "主体封顶"
     COMPLETION = "completion", "竣工"
     OPERATION = "operation", "投产"
+    STATISTICS_ENTRY = "statistics_entry", "入库纳统"
 
 
 class EventKind(models.TextChoices):

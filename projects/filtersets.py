@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 
 from core.filtersets import BaseFilterSet
+from lights.choices import Level
+from lights.selectors import with_latest_light
 from org.models import Leader, Region, TaskForce, Unit
 
 from .models import (
@@ -17,6 +19,7 @@ from .models import (
 )
 
 PROJECT_SEARCH = ("project__code", "project__name")
+NO_LIGHT = "none"
 
 
 def _project_filter():
@@ -55,6 +58,9 @@ class ProjectFilterSet(BaseFilterSet):
     investment_max = django_filters.NumberFilter(
         field_name="total_investment", lookup_expr="lte", label="总投资不高于（万元）"
     )
+    light = django_filters.ChoiceFilter(
+        choices=[*Level.choices, (NO_LIGHT, "未亮灯")], method="with_light", label="亮灯（最新）"
+    )
 
     class Meta:
         model = Project
@@ -75,6 +81,7 @@ class ProjectFilterSet(BaseFilterSet):
             "year",
             "investment_min",
             "investment_max",
+            "light",
         ]
 
     def in_region(self, queryset, name, value):
@@ -86,6 +93,15 @@ class ProjectFilterSet(BaseFilterSet):
             Q(responsible_unit=value) | Q(introducing_unit=value) | Q(cooperating_units=value)
         )
         return queryset.filter(pk__in=matching.values("pk"))
+
+    def with_light(self, queryset, name, value):
+        """Projects whose latest stored light is `value` (none: never lit). The list views annotate
+        the latest light already (its column); a queryset without it gets it here."""
+        if "light_level" not in queryset.query.annotations:
+            queryset = with_latest_light(queryset)
+        if value == NO_LIGHT:
+            return queryset.filter(light_level__isnull=True)
+        return queryset.filter(light_level=value)
 
     def active_in_year(self, queryset, name, value):
         """Projects planned for the year (start ≤ year ≤ end; a missing end means the start year

@@ -1,7 +1,11 @@
 import django_tables2 as tables
+from django.db.models import Case, CharField, Value, When
 from django.utils.html import format_html
 
 from core.tables import BaseTable
+from lights.choices import Level
+from lights.selectors import with_latest_light
+from lights.tables import LEVEL_TONES
 
 from .models import (
     AnnualPlan,
@@ -14,6 +18,8 @@ from .models import (
     ProjectFunding,
     StageTransition,
 )
+
+NO_LIGHT_LABEL = "未亮灯"
 
 
 def _record_link(record):
@@ -34,9 +40,43 @@ class IndustryChainTable(BaseTable):
         fields = ("name", "sort_order", "is_active", "is_synthetic")
 
 
+def with_light_column(projects):
+    """`projects` with what the light column shows: the latest stored light's level and date
+    (`lights.selectors.with_latest_light`) and its label for the export. Only the rows of a page
+    (or of an export) are looked up, each on the lights' per-project index."""
+    labels = [When(light_level=level, then=Value(str(label))) for level, label in Level.choices]
+    return with_latest_light(projects).annotate(
+        light_label=Case(*labels, default=Value(NO_LIGHT_LABEL), output_field=CharField())
+    )
+
+
+class LightColumn(tables.Column):
+    """The latest stored light as a badge linking to the project's light history; the export writes
+    its label (红灯 / 黄灯 / 绿灯 / 未亮灯)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            verbose_name="亮灯", accessor="light_label", orderable=False, default=NO_LIGHT_LABEL, **kwargs
+        )
+
+    def render(self, record):
+        level = getattr(record, "light_level", None)
+        if not level:
+            return format_html('<span class="badge text-bg-light border">{}</span>', NO_LIGHT_LABEL)
+        as_of = getattr(record, "light_as_of", None)
+        return format_html(
+            '<a class="badge text-bg-{} text-decoration-none" href="{}#lights" title="{}">{}</a>',
+            LEVEL_TONES.get(level, "secondary"),
+            record.get_absolute_url(),
+            f"截至 {as_of:%Y-%m-%d}" if as_of else "",
+            dict(Level.choices).get(level, level),
+        )
+
+
 class ProjectTable(BaseTable):
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
+    light = LightColumn()
     total_investment_yi = tables.Column(
         verbose_name="总投资（亿元）",
         accessor="total_investment_yi",
@@ -57,6 +97,7 @@ class ProjectTable(BaseTable):
             "code",
             "name",
             "stage",
+            "light",
             "region",
             "responsible_unit",
             "liaison_leader",

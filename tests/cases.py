@@ -8,7 +8,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
-from tests import dispatch_cases, project_cases
+from tests import dispatch_cases, lights_cases, matters_cases, project_cases
 
 _numbers = itertools.count(1)
 
@@ -28,6 +28,7 @@ class ModelCase:
     scoped: bool = True  # False: global reference data (no township to be out of)
     read_only: bool = False  # True: rows only services write; no add/edit/delete/import, API writes 405
     api_fill: bool = False  # read_only, except an API PATCH that fills the row through its workflow service
+    api_create: bool = False  # read_only, except an API POST that creates the row through its service
     extra: dict = field(default_factory=dict)
 
     @property
@@ -172,6 +173,25 @@ def create_task_force_member(world, side):
     return data, data
 
 
+def make_peer_group(world, side):
+    from org.models import PeerGroup
+
+    _, region, _, _ = _side(world, side)
+    return PeerGroup.objects.create(name=f"测试考核分类{_n()}", region=region, level="township")
+
+
+def create_peer_group(world, side):
+    _, region, _, _ = _side(world, side)
+    data = {
+        "name": f"新考核分类{_n()}",
+        "region": region.pk,
+        "level": "township",
+        "regions": [region.pk],
+        "sort_order": "1",
+    }
+    return data, {**data, "sort_order": 1}
+
+
 def make_role(world, side):
     from org.models import Role
 
@@ -301,6 +321,9 @@ CASES = [
         make_task_force_member,
         create_task_force_member,
         ("duty", "liaison"),
+    ),
+    ModelCase(
+        "org.PeerGroup", "/api/org/peer-groups/", make_peer_group, create_peer_group, ("sort_order", 5)
     ),
     ModelCase(
         "org.Role",
@@ -482,5 +505,86 @@ CASES = [
         None,
         has_import=False,
         read_only=True,
+    ),
+    ModelCase(
+        "matters.MatterKind",
+        "/api/matters/kinds/",
+        matters_cases.make_matter_kind,
+        matters_cases.create_matter_kind,
+        ("name", "改名事项类型"),
+        has_import=False,  # a handful of rows with nested clocks and ladders, configured on the page
+        scoped=False,
+    ),
+    ModelCase(
+        "matters.Matter",
+        "/api/matters/matters/",
+        matters_cases.make_matter,
+        matters_cases.create_matter,
+        ("solution", "改后的解决措施"),
+        has_import=False,  # 交办 only through services.assign_matter (the add page and the API)
+    ),
+    ModelCase(
+        "matters.MatterEvent",
+        "/api/matters/events/",
+        matters_cases.make_matter_event,
+        matters_cases.create_matter_event,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "matters.ExtensionRequest",
+        "/api/matters/extension-requests/",
+        matters_cases.make_extension_request,
+        matters_cases.create_extension_request,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "matters.MatterPause",
+        "/api/matters/pauses/",
+        matters_cases.make_matter_pause,
+        matters_cases.create_matter_pause,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "matters.MatterAttachment",
+        "/api/matters/attachments/",
+        matters_cases.make_matter_attachment,
+        matters_cases.create_matter_attachment,
+        None,
+        has_import=False,
+        read_only=True,
+    ),
+    ModelCase(
+        "matters.WorkdayOverride",
+        "/api/matters/workday-overrides/",
+        matters_cases.make_workday_override,
+        matters_cases.create_workday_override,
+        ("note", "2031年春节调休"),
+        scoped=False,
+    ),
+    ModelCase(
+        "lights.RuleSet",
+        "/api/lights/rulesets/",
+        lights_cases.make_ruleset,
+        lights_cases.create_ruleset,
+        None,
+        has_import=False,
+        scoped=False,
+        read_only=True,  # a version is never edited or deleted; the editor publishes the next one
+        api_create=True,  # POST → services.save_ruleset
+    ),
+    ModelCase(
+        "lights.ProjectLight",
+        "/api/lights/lights/",
+        lights_cases.make_project_light,
+        lights_cases.create_project_light,
+        None,
+        has_import=False,
+        read_only=True,  # written only by services.record_round_lights
     ),
 ]

@@ -12,7 +12,7 @@ from tests.cases import CASES
 
 pytestmark = pytest.mark.django_db
 
-BUSINESS_APPS = ("org", "reference", "promotion", "projects", "dispatch")
+BUSINESS_APPS = ("org", "reference", "promotion", "projects", "dispatch", "matters", "lights")
 
 
 def business_models():

@@ -260,6 +260,10 @@ def approve_report(report, *, actor, comment="", now=None):
                     reason=f"调度报告：{report.round.label}",
                     actor=actor,
                 )
+        # An approved report's blockers become project issues (imported here: matters imports dispatch).
+        from matters.services import raise_matters_from_report
+
+        raise_matters_from_report(report, actor=actor, on=timezone.localdate(now))
     return report
 
 

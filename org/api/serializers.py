@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from core.api.viewsets import RestrictedSerializer
-from org.models import Grant, Leader, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
+from org.models import Grant, Leader, PeerGroup, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
 
 READ_ONLY = ("id", "created_at", "updated_at")
 
@@ -76,6 +76,13 @@ class TaskForceSerializer(RestrictedSerializer):
     class Meta:
         model = TaskForce
         fields = ("id", "name", "lead_leader", "lead_unit", "purpose", "is_active", "is_synthetic")
+        read_only_fields = READ_ONLY
+
+
+class PeerGroupSerializer(RestrictedSerializer):
+    class Meta:
+        model = PeerGroup
+        fields = ("id", "name", "region", "level", "regions", "sort_order", "is_synthetic")
         read_only_fields = READ_ONLY
 
 

@@ -1,6 +1,6 @@
 from core.api.viewsets import RestrictedModelViewSet
 from org import filtersets
-from org.models import Grant, Leader, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
+from org.models import Grant, Leader, PeerGroup, Person, Region, Role, TaskForce, TaskForceMember, Unit, User
 
 from . import serializers
 
@@ -33,6 +33,12 @@ class TaskForceViewSet(RestrictedModelViewSet):
     queryset = TaskForce.objects.all()
     serializer_class = serializers.TaskForceSerializer
     filterset_class = filtersets.TaskForceFilterSet
+
+
+class PeerGroupViewSet(RestrictedModelViewSet):
+    queryset = PeerGroup.objects.prefetch_related("regions")
+    serializer_class = serializers.PeerGroupSerializer
+    filterset_class = filtersets.PeerGroupFilterSet
 
 
 class TaskForceMemberViewSet(RestrictedModelViewSet):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -71,6 +73,9 @@ class ProjectSerializer(RestrictedSerializer):
         max_digits=12, decimal_places=2, read_only=True, label="总投资（亿元）"
     )
     stage = StageField(read_only=True, label="阶段")
+    # The latest stored light (lights.selectors.with_latest_light annotates the viewset's rows).
+    light = serializers.SerializerMethodField(label="亮灯（最新）")
+    light_as_of = serializers.SerializerMethodField(label="最新亮灯的评价日期")
 
     class Meta:
         model = Project
@@ -110,10 +115,18 @@ class ProjectSerializer(RestrictedSerializer):
             "stage_since",
             "stage_reason",
             "is_plan_adjusted",
+            "light",
+            "light_as_of",
             "is_synthetic",
             "initial_stage",
             "registered_on",
         )
+
+    def get_light(self, project) -> str | None:
+        return getattr(project, "light_level", None)
+
+    def get_light_as_of(self, project) -> datetime.date | None:
+        return getattr(project, "light_as_of", None)
 
     def validate(self, attrs):
         instance = self.instance

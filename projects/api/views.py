@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from core.api.viewsets import RestrictedModelViewSet
 from core.permissions import has_action
+from lights.selectors import with_latest_light
 from projects import filtersets, services
 from projects.models import (
     AnnualPlan,
@@ -44,7 +45,7 @@ class IndustryChainViewSet(RestrictedModelViewSet):
 
 
 class ProjectViewSet(RestrictedModelViewSet):
-    queryset = Project.objects.prefetch_related("cooperating_units")
+    queryset = with_latest_light(Project.objects.prefetch_related("cooperating_units"))
     serializer_class = serializers.ProjectSerializer
     filterset_class = filtersets.ProjectFilterSet
     workflow_actions = ("change_stage", "adjust_plan")

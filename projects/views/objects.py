@@ -25,12 +25,12 @@ PROJECT_LIST_RELATED = (
 
 def _projects_of_chain(chain, user):
     rows = chain.projects.all().restrict(user, "view").select_related(*PROJECT_LIST_RELATED)
-    return tables.ProjectTable(rows, orderable=False)
+    return tables.ProjectTable(tables.with_light_column(rows), orderable=False)
 
 
 def _projects_of_event(event, user):
     rows = event.projects.all().restrict(user, "view").select_related(*PROJECT_LIST_RELATED)
-    return tables.ProjectTable(rows, orderable=False)
+    return tables.ProjectTable(tables.with_light_column(rows), orderable=False)
 
 
 # 产业链
@@ -65,7 +65,7 @@ class IndustryChainChangelogView(generic.ObjectChangelogView):
 
 # 项目 (the detail page: project_page.ProjectDetailView)
 class ProjectListView(generic.ObjectListView):
-    queryset = Project.objects.select_related(*PROJECT_LIST_RELATED)
+    queryset = tables.with_light_column(Project.objects.select_related(*PROJECT_LIST_RELATED))
     filterset = filtersets.ProjectFilterSet
     table = tables.ProjectTable
 

@@ -12,6 +12,9 @@ from core import views as generic
 from core.permissions import has_action
 from core.views.base import object_url
 from core.views.objects import field_rows
+from lights.models import ProjectLight
+from lights.selectors import light_history
+from lights.views.display import level_label, level_tone, reason_rows
 from projects.choices import MilestoneKind
 from projects.forms import AdjustPlanForm, ChangeStageForm
 from projects.models import (
@@ -25,6 +28,8 @@ from projects.models import (
 )
 
 MILESTONE_ORDER = {kind.value: index for index, kind in enumerate(MilestoneKind)}
+# The project page shows this many of the project's latest lights (the list page has them all).
+LIGHT_HISTORY_ROWS = 20
 PLAN_LABELS = {
     "total_investment": "总投资（万元）",
     "planned_start_year": "计划开工年份",
@@ -80,6 +85,28 @@ def add_link(model, project, user):
         return ""
     url = object_url(model, "add")
     return f"{url}?project={project.pk}" if url else ""
+
+
+def light_context(project, user):
+    """The project's current light and light history (newest first, the latest LIGHT_HISTORY_ROWS)
+    for a user who may view lights; nothing for one who may not."""
+    if not has_action(user, ProjectLight, "view"):
+        return {}
+    lights = light_history(project, lights=ProjectLight.objects.restrict(user, "view"))[:LIGHT_HISTORY_ROWS]
+    history = [
+        {
+            "light": light,
+            "label": level_label(light.level),
+            "tone": level_tone(light.level),
+            "reasons": reason_rows(light.reasons),
+        }
+        for light in lights
+    ]
+    return {
+        "light_history": history,
+        "current_light": history[0] if history else None,
+        "lights_url": f"{reverse('lights:projectlight_list')}?project={project.code}",
+    }
 
 
 class ProjectDetailView(generic.ObjectDetailView):
@@ -139,6 +166,7 @@ class ProjectDetailView(generic.ObjectDetailView):
                 "adjustments": f"{object_url(PlanAdjustment, 'list')}?project={project.pk}",
             },
         }
+        context.update(light_context(project, user))
         if Project.objects.filter(pk=project.pk).restrict(user, "change").exists():
             context["stage_form_url"] = reverse("projects:project_change_stage", kwargs={"pk": project.pk})
             context["adjust_form_url"] = reverse("projects:project_adjust_plan", kwargs={"pk": project.pk})

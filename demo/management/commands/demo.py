@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.data import DEMO_PASSWORD
 from demo.dispatch_loader import DISPATCH_MODELS, dispatch_summary
+from demo.lights_loader import LIGHTS_MODELS, lights_summary
 from demo.loader import DEMO_MODELS, load_demo
+from demo.matters_loader import MATTERS_MODELS, matters_summary
 from demo.projects_loader import PROJECT_MODELS, library_summary
 
 
@@ -51,7 +53,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
 
         rows = [("数据", "总数", "本次新建", "本次修改")]
-        for model in (*DEMO_MODELS, *PROJECT_MODELS, *DISPATCH_MODELS):
+        for model in (*DEMO_MODELS, *PROJECT_MODELS, *DISPATCH_MODELS, *MATTERS_MODELS, *LIGHTS_MODELS):
             rows.append(
                 (
                     str(model._meta.verbose_name),
@@ -64,6 +66,8 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(_table(rows)))
         self.stdout.write("\n".join(library_summary()))
         self.stdout.write("\n".join(dispatch_summary()))
+        self.stdout.write("\n".join(matters_summary()))
+        self.stdout.write("\n".join(lights_summary()))
         self.stdout.write("\n演示账号：")
         logins = [("用户名", "密码", "角色", "范围", "")]
         logins += [
