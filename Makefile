@@ -49,6 +49,9 @@ bench: setup
 	$(VENV)/bin/python bench/progress_import_benchmark.py
 	$(VENV)/bin/python bench/project_list_benchmark.py
 	$(VENV)/bin/python bench/completeness_board_benchmark.py
+	$(VENV)/bin/python bench/lights_benchmark.py
+	$(VENV)/bin/python bench/matters_board_benchmark.py
+	$(VENV)/bin/python bench/figures_benchmark.py
 
 requirements:
 	$(UV) export --frozen --no-dev --format requirements-txt --no-emit-project --quiet > requirements.txt
