@@ -6,7 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import APIException, NotFound
 
 from core.api.permissions import METHOD_ACTIONS
-from core.models import RestrictedQuerySet
+from core.models import RestrictedManager, RestrictedQuerySet
 
 
 class Conflict(APIException):
@@ -25,6 +25,9 @@ class RestrictedSerializer(serializers.ModelSerializer):
         for field in fields.values():
             target = getattr(field, "child_relation", field)
             queryset = getattr(target, "queryset", None)
+            # ModelSerializer gives its related fields the model's default manager, not a queryset.
+            if isinstance(queryset, RestrictedManager):
+                queryset = queryset.all()
             if user is not None and isinstance(queryset, RestrictedQuerySet):
                 target.queryset = queryset.restrict(user, "view")
         return fields
