@@ -3,6 +3,7 @@ world rebuilt in every test (live_server needs transactional_db, which flushes t
 that migrations load), and a guard that no page ever asks a host other than the live server."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,14 @@ class Requests(list):
     def __init__(self, origin):
         super().__init__()
         self.origin = origin
+        self.in_flight = set()
+
+    def started(self, request):
+        self.append(request.url)
+        self.in_flight.add(request)
+
+    def ended(self, request):
+        self.in_flight.discard(request)
 
     def foreign(self):
         return [url for url in self if not url.startswith(self.origin + "/") and url != self.origin]
@@ -94,8 +103,16 @@ def context(browser, live_server, browser_world, requests_seen):
         viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
     )
     context.set_default_timeout(10_000)
-    context.on("request", lambda request: requests_seen.append(request.url))
+    context.on("request", requests_seen.started)
+    context.on("requestfinished", requests_seen.ended)
+    context.on("requestfailed", requests_seen.ended)
     yield context
+    # A request still being served when the test ends (an htmx search after the last assertion) would
+    # hold the live server's database while the test database is flushed: let it finish first.
+    for page in context.pages:
+        deadline = time.monotonic() + 10
+        while requests_seen.in_flight and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
     context.close()
     # Intranet deployments have no Internet: every script, style, font and image is ours.
     assert requests_seen.foreign() == [], f"请求了 live server 以外的地址：{requests_seen.foreign()}"
