@@ -44,6 +44,8 @@ def _serve(args):
         str(options.threads),
         "--access-logfile",
         "-",
+        "--config",
+        "python:config.gunicorn",
     ]
     jobs = None
     if os.environ.get("TIAODU_JOBS", "embedded") != "external":
