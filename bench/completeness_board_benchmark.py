@@ -17,7 +17,6 @@ requests over one keep-alive connection:
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -30,61 +29,37 @@ from harness import (  # bench/ is not a package: run as a script, harness besid
     Client,
     PostgresDatabase,
     Server,
+    analyze_if_postgres,
+    create_units_and_projects,
+    login_session,
     run_checked,
     server_environment,
+    set_up_django,
     summarise,
     venv_python,
     venv_tool,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 100
 
 
 def fill(units, rounds):
     """Child process: the units, projects, cadence and rounds; prints JSON with the session and cadence."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    set_up_django()
     import datetime
     import random
-    from decimal import Decimal
-
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.db import connection
 
     from core.history import history_context
     from dispatch import services
     from dispatch.choices import PeriodType
     from dispatch.models import Cadence, ProgressReport
     from dispatch.periods import periods_between
-    from org.models import Region, Role, Unit, User
+    from org.models import Role, User
     from org.services import grant_role
-    from projects.models import Project
 
     random.seed(2024)
     with history_context(reason="基准测试数据"):
-        county = Region.objects.get(code="360703")
-        made = [
-            Unit.objects.create(
-                code=f"B-{index:03d}", name=f"基准单位{index:03d}", kind="department", region=county
-            )
-            for index in range(units)
-        ]
-        Project.objects.bulk_create(
-            Project(
-                code=f"360703-2024-{index:05d}",
-                name=f"基准测试项目{index:05d}",
-                region=county,
-                introducing_unit=made[index % units],
-                responsible_unit=made[index % units],
-                stage="under_construction",
-                total_investment=Decimal(50000),
-            )
-            for index in range(units * 2)
-        )
+        county, _, _ = create_units_and_projects(units, projects_per_unit=2)
         cadence = Cadence.objects.create(name="每周调度", region=county, due_offset_days=-2)
         first = datetime.date(2024, 1, 1)
         periods = periods_between(PeriodType.WEEKLY, first, first + datetime.timedelta(weeks=rounds - 1))
@@ -104,19 +79,9 @@ def fill(units, rounds):
             )
         user = User.objects.create(username="bench_office")
         grant_role(user, role=Role.objects.get(code="office_admin"), region=county, actor=None)
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(
-        json.dumps(
-            {"session": session.session_key, "cadence": cadence.pk, "reports": ProgressReport.objects.count()}
-        )
-    )
+        session = login_session(user)
+    analyze_if_postgres()
+    print(json.dumps({"session": session, "cadence": cadence.pk, "reports": ProgressReport.objects.count()}))
 
 
 def measure(port, setup, rounds, requests):

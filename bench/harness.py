@@ -293,6 +293,68 @@ class PostgresDatabase:
             self.created = False
 
 
+def set_up_django():
+    """In a `--fill` child process (run with the environment of server_environment): Django set up on
+    the throwaway database."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def create_units_and_projects(units, projects_per_unit):
+    """`units` responsible units in 南康区 (B-000, B-001, …) and `projects_per_unit` projects under
+    construction for each, assigned to the units in turn. Returns (county, the units, the projects);
+    call it inside the fill's history_context, after set_up_django()."""
+    from decimal import Decimal
+
+    from org.models import Region, Unit
+    from projects.models import Project
+
+    county = Region.objects.get(code="360703")
+    made = [
+        Unit.objects.create(
+            code=f"B-{index:03d}", name=f"基准单位{index:03d}", kind="department", region=county
+        )
+        for index in range(units)
+    ]
+    projects = Project.objects.bulk_create(
+        Project(
+            code=f"360703-2024-{index:05d}",
+            name=f"基准测试项目{index:05d}",
+            region=county,
+            introducing_unit=made[index % units],
+            responsible_unit=made[index % units],
+            stage="under_construction",
+            total_investment=Decimal(50000),
+        )
+        for index in range(units * projects_per_unit)
+    )
+    return county, made, projects
+
+
+def login_session(user):
+    """The key of a new database session logged in as `user` (for a `sessionid` cookie)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def analyze_if_postgres():
+    """Fresh planner statistics after a bulk fill (PostgreSQL only)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 class Server:
     """`tiaodu serve --bind 127.0.0.1:<port> --workers 2 --threads 4` (collectstatic, then gunicorn)."""
 

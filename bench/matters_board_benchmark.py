@@ -20,7 +20,6 @@ requests over one keep-alive connection:
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -33,61 +32,38 @@ from harness import (  # bench/ is not a package: run as a script, harness besid
     Client,
     PostgresDatabase,
     Server,
+    analyze_if_postgres,
+    create_units_and_projects,
+    login_session,
     run_checked,
     server_environment,
+    set_up_django,
     summarise,
     venv_python,
     venv_tool,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 100
 
 
 def fill(units, matters):
     """Child process: units, projects, matters and two users; prints JSON with their sessions."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    set_up_django()
     import datetime
     import random
-    from decimal import Decimal
 
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.db import connection
     from django.utils import timezone
 
     from core.history import history_context
     from matters.choices import Category, Node
     from matters.models import Matter, MatterKind, MatterPause
-    from org.models import Person, Region, Role, Unit, User
+    from org.models import Person, Role, User
     from org.services import grant_role
-    from projects.models import Project
 
     random.seed(2024)
     today = timezone.localdate()
     with history_context(reason="基准测试数据"):
-        county = Region.objects.get(code="360703")
-        made = [
-            Unit.objects.create(
-                code=f"B-{index:03d}", name=f"基准单位{index:03d}", kind="department", region=county
-            )
-            for index in range(units)
-        ]
-        projects = Project.objects.bulk_create(
-            Project(
-                code=f"360703-2024-{index:05d}",
-                name=f"基准测试项目{index:05d}",
-                region=county,
-                introducing_unit=made[index % units],
-                responsible_unit=made[index % units],
-                stage="under_construction",
-                total_investment=Decimal(50000),
-            )
-            for index in range(units * 10)
-        )
+        county, made, projects = create_units_and_projects(units, projects_per_unit=10)
         kinds = list(MatterKind.objects.order_by("sort_order"))
         open_nodes = [Node.ASSIGNED, Node.SIGNED, Node.HANDLING, Node.FEEDBACK, Node.REVIEW]
         categories = list(Category.values)
@@ -144,17 +120,8 @@ def fill(units, matters):
             username="bench_reporter", person=Person.objects.create(name="基准填报员", unit=made[0])
         )
         grant_role(reporter, role=Role.objects.get(code="unit_reporter"), unit=made[0], actor=None)
-        sessions = {}
-        for user in (office, reporter):
-            session = SessionStore()
-            session["_auth_user_id"] = str(user.pk)
-            session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-            session["_auth_user_hash"] = user.get_session_auth_hash()
-            session.create()
-            sessions[user.username] = session.session_key
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        sessions = {user.username: login_session(user) for user in (office, reporter)}
+    analyze_if_postgres()
     print(
         json.dumps(
             {

@@ -16,6 +16,7 @@ class MenuItem:
 
 
 MENU = (
+    ("驾驶舱", (MenuItem("驾驶舱", "dashboard:dashboard", "projects.Project"),)),
     (
         "项目库",
         (

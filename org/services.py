@@ -141,7 +141,7 @@ MATTERS_MODELS = (
 # 预警亮灯: the office publishes the rules and records lights; whoever else reads projects reads them.
 LIGHTS_MODELS = ("lights.ruleset", "lights.projectlight")
 # 报告与函件: the office keeps the Word templates and issues letters ("review"); the others read them.
-REPORTS_MODELS = ("reports.documenttemplate", "reports.letterissue")
+REPORTS_MODELS = ("reports.documenttemplate", "reports.letterissue", "reports.specialreport")
 READ_MODELS = (*DISPATCH_MODELS, *MATTERS_MODELS, *LIGHTS_MODELS, *REPORTS_MODELS)
 DEFAULT_ROLES = {
     "office_admin": (

@@ -12,7 +12,7 @@ from django.db import models
 
 from core.models import BusinessModel, Scope
 
-from .choices import LETTER_KINDS, DocumentKind
+from .choices import LETTER_KINDS, DocumentKind, SpecialReportStatus
 
 # Reply time of a letter when the office has set none (working days after the letter's date).
 DEFAULT_REPLY_WORKING_DAYS = 5
@@ -178,3 +178,71 @@ class LetterIssue(BusinessModel):
     def subject(self):
         """The project or the matter the letter is about."""
         return self.project if self.project_id else self.matter
+
+
+def special_report_path(instance, filename):
+    return f"reports/special/{instance.period_code}/{filename}"
+
+
+class SpecialReport(BusinessModel):
+    """专报: one generated 半月一专报 (or monthly / annual summary) — its period and scope parameters, the
+    business date (as_of) and the moment whose records it read (recorded_at), the rules version, the
+    figures it printed (JSON) and their checksum, the files generated (Word, PDF, Excel), who asked for
+    it and when, and the background job's status and progress. Regenerating from the stored parameters
+    gives the same figures and checksum (reports.special.services.regenerate_special_report)."""
+
+    period_code = models.CharField(
+        "统计期", max_length=20, help_text="2024-03-H1、2024-03-H2、2024-03 或 2024"
+    )
+    period_label = models.CharField("统计期名称", max_length=40)
+    region = models.ForeignKey(
+        "org.Region",
+        verbose_name="统计区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    parameters = models.JSONField("生成参数", default=dict)
+    as_of = models.DateField("统计截至日期")
+    recorded_at = models.DateTimeField("数据时点", help_text="按这一时刻的记录计算（历史记录）。")
+    rules_version = models.CharField("统计口径版本", max_length=20)
+    figures = models.JSONField("统计数据", default=dict, blank=True, editable=False)
+    figures_checksum = models.CharField("数据校验码", max_length=64, blank=True, editable=False)
+    formats = models.JSONField("文件格式", default=list)
+    docx_file = models.FileField(
+        "Word 文件", upload_to=special_report_path, max_length=300, blank=True, editable=False
+    )
+    pdf_file = models.FileField(
+        "PDF 文件", upload_to=special_report_path, max_length=300, blank=True, editable=False
+    )
+    xlsx_file = models.FileField(
+        "Excel 附表", upload_to=special_report_path, max_length=300, blank=True, editable=False
+    )
+    template = models.ForeignKey(
+        DocumentTemplate,
+        verbose_name="使用模板",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="special_reports",
+        help_text="留空表示内置模板。",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=SpecialReportStatus.choices, default=SpecialReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0, validators=[MaxValueValidator(100)])
+    error = models.TextField("错误信息", blank=True)
+    created_by = models.ForeignKey(
+        "org.User", verbose_name="生成人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    scope = Scope(regions=("region",))
+
+    class Meta:
+        verbose_name = "专报"
+        verbose_name_plural = "专报"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.period_label}专报"

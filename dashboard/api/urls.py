@@ -1,7 +1,9 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard-api"
 
-router = DefaultRouter()
-
-urlpatterns = router.urls
+urlpatterns = [
+    path("figures/", views.FiguresView.as_view(), name="figures"),
+]

@@ -138,3 +138,86 @@ def _toml(value):
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
     return str(value)
+
+
+def levels(results):
+    return {result.name: result.level for result in results}
+
+
+def by_name(results):
+    return {result.name: result for result in results}
+
+
+START_RULES = rules_text(
+    {
+        "name": "逾期未开工",
+        "dimension": "start",
+        "measure": "days_late",
+        "at_least": 30,
+        "below": 60,
+        "level": "黄",
+    },
+    {"name": "逾期两月未开工", "dimension": "start", "measure": "days_late", "at_least": 60, "level": "红"},
+)
+
+REPORTING_RULES = rules_text(
+    {
+        "name": "漏报",
+        "dimension": "reporting",
+        "measure": "missed_of_last",
+        "last": 4,
+        "at_least": 2,
+        "at_most": 2,
+        "level": "黄",
+    },
+    {
+        "name": "多次漏报",
+        "dimension": "reporting",
+        "measure": "missed_of_last",
+        "last": 4,
+        "at_least": 3,
+        "level": "红",
+    },
+    {
+        "name": "连续漏报",
+        "dimension": "reporting",
+        "measure": "consecutive_missed",
+        "at_least": 2,
+        "level": "黄",
+        "tiers": ["重大"],
+    },
+)
+
+MATTERS_RULES = rules_text(
+    {"name": "问题逾期", "dimension": "matters", "at_least": 1, "at_most": 2, "level": "黄"},
+    {
+        "name": "多个问题逾期",
+        "dimension": "matters",
+        "above": 2,
+        "level": "红",
+        "consequence": "提交{挂点领导}协调",
+    },
+)
+
+STATISTICS_RULES = rules_text(
+    {
+        "name": "开工未纳统",
+        "dimension": "statistics",
+        "measure": "months_since_start",
+        "at_least": 3,
+        "below": 6,
+        "level": "黄",
+    },
+    {
+        "name": "开工半年未纳统",
+        "dimension": "statistics",
+        "measure": "days_since_start",
+        "above": 182,
+        "level": "红",
+    },
+)
+
+PERSISTENCE_RULES = EXAMPLE_A + (
+    '\n[[rule]]\nname = "连续三期黄灯"\ndimension = "persistence"\nof_level = "黄"\nat_least = 3\n'
+    'level = "红"\nconsequence = "由{挂点领导}约谈{责任单位}主要负责人"\n'
+)

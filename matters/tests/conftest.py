@@ -173,3 +173,9 @@ def scene(setup, settings, tmp_path):
     services.close_matter(closed_late, actor=office, on=D(2024, 3, 22))
     services.decide_extension(extension, actor=office, approve=True, on=D(2024, 3, 25))
     return Scene(extended, closed_late, reopened, later, unattached, paused)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded evidence goes to a scratch folder; modules that store files use it for every test."""
+    settings.MEDIA_ROOT = tmp_path / "media"

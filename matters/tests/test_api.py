@@ -16,10 +16,10 @@ from matters.choices import EventKind, Node
 from matters.models import Matter, MatterAttachment
 
 from .conftest import new_matter
-from .test_views import ACTIONS, PDF, _extension, fresh_matter, moved, pdf, snapshot, state
+from .views_helpers import ACTIONS, PDF, _extension, fresh_matter, moved, pdf, snapshot, state
 
 # The board fixture, re-exported so pytest finds it here by its name.
-from .test_views import lit as lit
+from .views_helpers import lit as lit
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -353,9 +353,17 @@ def _supervision_letter():
     return letter.save()
 
 
+def _special_report():
+    # Imported here: the 专报's builder extends LetterDocument above.
+    from reports.special.template import build_special_report_template
+
+    return build_special_report_template()
+
+
 BUILDERS = {
     DocumentKind.REMINDER_LETTER: _reminder_letter,
     DocumentKind.SUPERVISION_LETTER: _supervision_letter,
+    DocumentKind.SPECIAL_REPORT: _special_report,
 }
 
 

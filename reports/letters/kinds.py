@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
+from reports.special.variables import SPECIAL_REPORT_VARIABLES
+
 from ..choices import DocumentKind
 from .builtin import build_builtin_template
 from .variables import REMINDER_LETTER_VARIABLES, SUPERVISION_LETTER_VARIABLES
@@ -40,6 +42,7 @@ KINDS = {
     DocumentKind.SUPERVISION_LETTER: KindSpec(
         DocumentKind.SUPERVISION_LETTER, SUPERVISION_LETTER_VARIABLES, "matters.Matter"
     ),
+    DocumentKind.SPECIAL_REPORT: KindSpec(DocumentKind.SPECIAL_REPORT, SPECIAL_REPORT_VARIABLES),
 }
 
 

@@ -260,7 +260,7 @@ def test_a_letter_of_one_kind_is_refused_for_the_other_kinds_subject(scene):
     assert refused.value.messages == ["提醒函只能针对项目签发。"]
     with pytest.raises(ValidationError) as refused:
         services.issue_letter(scene.project, kind="special_report", actor=scene.world.office)
-    assert refused.value.message_dict == {"kind": ["未知的文书类型“special_report”。"]}
+    assert refused.value.message_dict == {"kind": ["“半月一专报”不是函件，不能单独签发。"]}
 
 
 def test_only_the_office_within_its_grant_may_issue(scene, media):
