@@ -2,6 +2,7 @@
 world rebuilt in every test (live_server needs transactional_db, which flushes the regions and roles
 that migrations load), and a guard that no page ever asks a host other than the live server."""
 
+import importlib
 import os
 import time
 from pathlib import Path
@@ -51,6 +52,8 @@ def browser_world(transactional_db, region_rows):
     transactional_db flushes every table after each test; post_migrate then recreates the roles, but
     not the regions that a data migration loads. load_regions() takes ≈ 0.5 s, so it runs once and the
     rows (same ids and paths) are bulk-inserted again in later tests."""
+    from django.apps import apps as django_apps
+
     from conftest import make_world
     from org.models import Region
     from org.services import ensure_default_roles, load_regions
@@ -64,6 +67,13 @@ def browser_world(transactional_db, region_rows):
         fields = [field.attname for field in Region._meta.concrete_fields]
         region_rows.extend(Region.objects.order_by("path").values(*fields))
     ensure_default_roles()
+    # Rows other data migrations ship (the built-in matter kinds, the default warning rules): the
+    # flush removed them too, and approving a report with blockers needs the kinds.
+    for module, function in (
+        ("matters.migrations.0002_builtin_kinds", "add_kinds"),
+        ("lights.migrations.0002_default_rules", "add_default_rules"),
+    ):
+        getattr(importlib.import_module(module), function)(django_apps, None)
     return make_world()
 
 
