@@ -13,7 +13,7 @@ from core.filtersets import BaseFilterSet
 from org.models import Leader, Unit
 from projects.models import Project
 
-from .choices import EscalationLevel, Light, Node
+from .choices import Category, EscalationLevel, Light, Node
 from .models import (
     ExtensionRequest,
     Matter,
@@ -140,6 +140,7 @@ class MatterFilterSet(BaseFilterSet):
     )
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="亮灯")
     is_open = django_filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label="未销号")
+    category = django_filters.ChoiceFilter(choices=Category.choices, label="问题类别")
     escalation_level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label="升级层级")
     opened_from = _date_filter(field_name="opened_on", lookup_expr="gte", label="交办日期起")
     opened_to = _date_filter(field_name="opened_on", lookup_expr="lte", label="交办日期止")
