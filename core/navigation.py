@@ -61,6 +61,7 @@ MENU = (
     (
         "报告与函件",
         (
+            MenuItem("半月一专报", "reports:specialreport_list", "reports.SpecialReport"),
             MenuItem("发函记录", "reports:letterissue_list", "reports.LetterIssue"),
             MenuItem("文书模板", "reports:documenttemplate_list", "reports.DocumentTemplate"),
         ),
