@@ -12,6 +12,7 @@ PYTEST_WORKERS ?= 2
 .PHONY: run test setup lint unit unit-sqlite unit-postgres browser bench demo requirements vendor clean
 
 run: setup
+	./scripts/ensure-system-packages.sh --runtime
 	$(VENV)/bin/tiaodu migrate --noinput
 	$(VENV)/bin/tiaodu demo
 	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录（Ctrl+C 停止）。"
