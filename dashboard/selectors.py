@@ -46,10 +46,26 @@ class DashboardParameters:
         return FiguresScope(**dict(self.filters), tiers=self.tiers, user=user)
 
 
+def default_as_of(today=None):
+    """The date the figures default to: today, unless dispatch has stopped before it — then the last
+    day of the last round that has opened, so the page opens on the latest reported figures (a county
+    between dispatch seasons, the demo's ten weeks of 2024) rather than on an empty year."""
+    from dispatch.models import DispatchRound
+
+    today = today or timezone.localdate()
+    last = (
+        DispatchRound.objects.filter(opens_at__lte=timezone.now())
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
+    return min(today, last) if last else today
+
+
 def parse_parameters(query):
     """DashboardParameters from a QueryDict (as_of, region, unit, leader, task_force, chain, tier —
     repeatable —, period, recorded_on). ValidationError in Chinese naming the field on a bad value."""
-    as_of = _date(query, "as_of", "统计日期") or timezone.localdate()
+    as_of = _date(query, "as_of", "统计日期") or default_as_of()
     recorded_on = _date(query, "recorded_on", "数据记录日期")
     filters = tuple(
         (field, query.get(name).strip())

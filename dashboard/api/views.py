@@ -21,7 +21,7 @@ class FiguresView(APIView):
         parameters=[
             OpenApiParameter(name, OpenApiTypes.STR, description=description)
             for name, description in (
-                ("as_of", "统计日期 YYYY-MM-DD（默认今天）"),
+                ("as_of", "统计日期 YYYY-MM-DD（默认今天；调度已停时为最后一轮的末日）"),
                 ("period", "统计期：2024-03-H1、2024-03 或 2024"),
                 ("region", "区划代码"),
                 ("unit", "单位（编码、名称或 id）"),

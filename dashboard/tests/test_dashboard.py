@@ -214,3 +214,26 @@ def test_a_user_without_a_role_sees_empty_figures(client, world, june):
     assert (shown["项目总数"]["value"], shown["年度投资完成率"]["value"]) == (0, "—")
     assert response.context["points"] == []
     assert listed(client.get(shown["红灯"]["url"])) == {"projects.project": [], "lights.projectlight": []}
+
+
+def test_without_a_date_the_page_opens_on_the_last_dispatch_round(client, world, june):
+    from django.utils import timezone
+
+    from dashboard.selectors import default_as_of
+    from dispatch.models import DispatchRound
+
+    last_end = DispatchRound.objects.order_by("-period_end").values_list("period_end", flat=True).first()
+    assert last_end == AS_OF < timezone.localdate()
+    client.force_login(world.office)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert cards(response)["年度计划投资"]["value"] == "3400.00"  # the figures of 30 June 2024, not of today
+    assert default_as_of(today=AS_OF.replace(day=20)) == AS_OF.replace(day=20)  # before the end
+
+
+def test_without_rounds_the_page_opens_on_today(world):
+    from django.utils import timezone
+
+    from dashboard.selectors import default_as_of
+
+    assert default_as_of() == timezone.localdate()
