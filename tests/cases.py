@@ -5,17 +5,9 @@ case; adding a business model means adding its case here (docs/adding-a-model.md
 """
 
 import datetime
-import itertools
 from dataclasses import dataclass, field
 
-from tests import dispatch_cases, lights_cases, matters_cases, project_cases
-
-_numbers = itertools.count(1)
-
-
-def _n():
-    return next(_numbers)
-
+from tests import dispatch_cases, lights_cases, matters_cases, org_cases, project_cases
 
 @dataclass
 class ModelCase:
@@ -38,333 +30,99 @@ class ModelCase:
         return apps.get_model(self.label)
 
 
-def _side(world, side):
-    return (
-        (world.unit_a, world.region_a, world.person_a, world.leader_a)
-        if side == "a"
-        else (world.unit_b, world.region_b, world.person_b, world.leader_b)
-    )
-
-
-def make_region(world, side):
-    from org.models import Region
-
-    _, region, _, _ = _side(world, side)
-    number = _n()
-    return Region.objects.create(
-        code=f"360703K{number % 90 + 10}",
-        name=f"测试功能区{number}",
-        level="functional_zone",
-        kind="development_zone",
-        parent=region,
-        is_official=False,
-    )
-
-
-def create_region(world, side):
-    _, region, _, _ = _side(world, side)
-    number = _n() % 90 + 10
-    data = {
-        "code": f"360703K{number}",
-        "name": f"新功能区{number}",
-        "level": "functional_zone",
-        "kind": "development_zone",
-        "parent": region.pk,
-        "is_official": "",
-    }
-    return data, {**data, "is_official": False}
-
-
-def make_unit(world, side):
-    from org.models import Unit
-
-    unit, region, _, _ = _side(world, side)
-    number = _n()
-    return Unit.objects.create(
-        code=f"U{number}", name=f"测试村委会{number}", kind="other", parent=unit, region=region
-    )
-
-
-def create_unit(world, side):
-    unit, region, _, _ = _side(world, side)
-    number = _n()
-    data = {
-        "code": f"NEW{number}",
-        "name": f"新单位{number}",
-        "kind": "other",
-        "parent": unit.pk,
-        "region": region.pk,
-        "sort_order": "0",
-        "is_active": "on",
-    }
-    return data, {**data, "is_active": True, "sort_order": 0}
-
-
-def make_person(world, side):
-    from org.models import Person
-
-    unit, _, _, _ = _side(world, side)
-    return Person.objects.create(name=f"测试人员{_n()}", unit=unit)
-
-
-def create_person(world, side):
-    unit, _, _, _ = _side(world, side)
-    data = {
-        "name": f"新人员{_n()}",
-        "unit": unit.pk,
-        "title": "科员",
-        "phone": "0797-1234567",
-        "is_active": "on",
-    }
-    return data, {**data, "is_active": True}
-
-
-def make_leader(world, side):
-    from org.models import Leader
-
-    return Leader.objects.create(person=make_person(world, side), rank="section", position="副镇长")
-
-
-def create_leader(world, side):
-    person = make_person(world, side)
-    data = {
-        "person": person.pk,
-        "rank": "section",
-        "position": "副镇长",
-        "sort_order": "1",
-        "is_active": "on",
-    }
-    return data, {**data, "is_active": True, "sort_order": 1}
-
-
-def make_task_force(world, side):
-    from org.models import TaskForce
-
-    unit, _, _, leader = _side(world, side)
-    return TaskForce.objects.create(name=f"测试专班{_n()}", lead_leader=leader, lead_unit=unit)
-
-
-def create_task_force(world, side):
-    unit, _, _, leader = _side(world, side)
-    data = {
-        "name": f"新专班{_n()}",
-        "lead_leader": leader.pk,
-        "lead_unit": unit.pk,
-        "purpose": "推进",
-        "is_active": "on",
-    }
-    return data, {**data, "is_active": True}
-
-
-def make_task_force_member(world, side):
-    from org.models import TaskForceMember
-
-    return TaskForceMember.objects.create(
-        task_force=make_task_force(world, side), person=make_person(world, side)
-    )
-
-
-def create_task_force_member(world, side):
-    data = {
-        "task_force": make_task_force(world, side).pk,
-        "person": make_person(world, side).pk,
-        "duty": "member",
-    }
-    return data, data
-
-
-def make_peer_group(world, side):
-    from org.models import PeerGroup
-
-    _, region, _, _ = _side(world, side)
-    return PeerGroup.objects.create(name=f"测试考核分类{_n()}", region=region, level="township")
-
-
-def create_peer_group(world, side):
-    _, region, _, _ = _side(world, side)
-    data = {
-        "name": f"新考核分类{_n()}",
-        "region": region.pk,
-        "level": "township",
-        "regions": [region.pk],
-        "sort_order": "1",
-    }
-    return data, {**data, "sort_order": 1}
-
-
-def make_role(world, side):
-    from org.models import Role
-
-    number = _n()
-    return Role.objects.create(code=f"role-{number}", name=f"测试角色{number}")
-
-
-def create_role(world, side):
-    number = _n()
-    data = {"code": f"new-role-{number}", "name": f"新角色{number}", "description": "测试"}
-    return data, data
-
-
-def make_user(world, side):
-    from org.models import User
-
-    return User.objects.create(username=f"user{_n()}", person=make_person(world, side))
-
-
-def create_user(world, side):
-    person = make_person(world, side)
-    data = {
-        "username": f"newuser{_n()}",
-        "person": person.pk,
-        "is_active": "on",
-        "password": "Kx9-long-password",
-    }
-    return data, {"username": data["username"], "person": person.pk, "is_active": True}
-
-
-def make_grant(world, side):
-    from org.models import Grant, Role
-
-    unit, _, _, _ = _side(world, side)
-    return Grant.objects.create(user=make_user(world, side), role=Role.objects.get(code="viewer"), unit=unit)
-
-
-def create_grant(world, side):
-    from org.models import Role
-
-    unit, _, _, _ = _side(world, side)
-    data = {"user": make_user(world, side).pk, "role": Role.objects.get(code="viewer").pk, "unit": unit.pk}
-    return data, data
-
-
-def make_promotion_team(world, side):
-    from promotion.models import PromotionTeam
-
-    unit, _, _, leader = _side(world, side)
-    return PromotionTeam.objects.create(name=f"测试招商队{_n()}", lead_leader=leader, lead_unit=unit)
-
-
-def create_promotion_team(world, side):
-    unit, _, _, leader = _side(world, side)
-    data = {
-        "name": f"新招商队{_n()}",
-        "lead_leader": leader.pk,
-        "lead_unit": unit.pk,
-        "focus_industries": "新能源",
-        "is_active": "on",
-    }
-    return data, {**data, "is_active": True}
-
-
-def make_promotion_team_member(world, side):
-    from promotion.models import PromotionTeamMember
-
-    return PromotionTeamMember.objects.create(
-        team=make_promotion_team(world, side), person=make_person(world, side)
-    )
-
-
-def create_promotion_team_member(world, side):
-    data = {
-        "team": make_promotion_team(world, side).pk,
-        "person": make_person(world, side).pk,
-        "duty": "member",
-    }
-    return data, data
-
-
-def make_industry(world, side):
-    from reference.models import Industry
-
-    return Industry.objects.create(code=f"Z{_n() % 900 + 100}", name="测试行业", level="class", section="Z")
-
-
-def create_industry(world, side):
-    data = {
-        "code": f"Y{_n() % 900 + 100}",
-        "name": "新行业",
-        "level": "class",
-        "section": "Y",
-        "description": "",
-    }
-    return data, data
-
-
-def make_emerging_industry(world, side):
-    from reference.models import EmergingIndustry
-
-    return EmergingIndustry.objects.create(code=f"99.{_n()}", name="测试新兴产业", level=2)
-
-
-def create_emerging_industry(world, side):
-    data = {"code": f"98.{_n()}", "name": "新的新兴产业", "level": "2"}
-    return data, {**data, "level": 2}
-
-
-def _leader_role(world):
-    from org.models import Role
-
-    return Role.objects.get(code="leader").pk
-
-
 CASES = [
-    ModelCase("org.Region", "/api/org/regions/", make_region, create_region, ("name", "改名功能区")),
-    ModelCase("org.Unit", "/api/org/units/", make_unit, create_unit, ("name", "改名单位")),
-    ModelCase("org.Person", "/api/org/people/", make_person, create_person, ("title", "副科长")),
-    ModelCase("org.Leader", "/api/org/leaders/", make_leader, create_leader, ("position", "镇党委书记")),
     ModelCase(
-        "org.TaskForce", "/api/org/task-forces/", make_task_force, create_task_force, ("purpose", "新职责")
+        "org.Region",
+        "/api/org/regions/",
+        org_cases.make_region,
+        org_cases.create_region,
+        ("name", "改名功能区"),
+    ),
+    ModelCase(
+        "org.Unit", "/api/org/units/", org_cases.make_unit, org_cases.create_unit, ("name", "改名单位")
+    ),
+    ModelCase(
+        "org.Person", "/api/org/people/", org_cases.make_person, org_cases.create_person, ("title", "副科长")
+    ),
+    ModelCase(
+        "org.Leader",
+        "/api/org/leaders/",
+        org_cases.make_leader,
+        org_cases.create_leader,
+        ("position", "镇党委书记"),
+    ),
+    ModelCase(
+        "org.TaskForce",
+        "/api/org/task-forces/",
+        org_cases.make_task_force,
+        org_cases.create_task_force,
+        ("purpose", "新职责"),
     ),
     ModelCase(
         "org.TaskForceMember",
         "/api/org/task-force-members/",
-        make_task_force_member,
-        create_task_force_member,
+        org_cases.make_task_force_member,
+        org_cases.create_task_force_member,
         ("duty", "liaison"),
     ),
     ModelCase(
-        "org.PeerGroup", "/api/org/peer-groups/", make_peer_group, create_peer_group, ("sort_order", 5)
+        "org.PeerGroup",
+        "/api/org/peer-groups/",
+        org_cases.make_peer_group,
+        org_cases.create_peer_group,
+        ("sort_order", 5),
     ),
     ModelCase(
         "org.Role",
         "/api/org/roles/",
-        make_role,
-        create_role,
+        org_cases.make_role,
+        org_cases.create_role,
         ("description", "新说明"),
         has_import=False,
         scoped=False,
     ),
     ModelCase(
-        "org.User", "/api/org/users/", make_user, create_user, ("username", "renamed_user"), has_import=False
+        "org.User",
+        "/api/org/users/",
+        org_cases.make_user,
+        org_cases.create_user,
+        ("username", "renamed_user"),
+        has_import=False,
     ),
-    ModelCase("org.Grant", "/api/org/grants/", make_grant, create_grant, ("role", _leader_role)),
+    ModelCase(
+        "org.Grant",
+        "/api/org/grants/",
+        org_cases.make_grant,
+        org_cases.create_grant,
+        ("role", org_cases.leader_role),
+    ),
     ModelCase(
         "promotion.PromotionTeam",
         "/api/promotion/teams/",
-        make_promotion_team,
-        create_promotion_team,
+        org_cases.make_promotion_team,
+        org_cases.create_promotion_team,
         ("focus_industries", "新材料"),
     ),
     ModelCase(
         "promotion.PromotionTeamMember",
         "/api/promotion/team-members/",
-        make_promotion_team_member,
-        create_promotion_team_member,
+        org_cases.make_promotion_team_member,
+        org_cases.create_promotion_team_member,
         ("duty", "lead"),
     ),
     ModelCase(
         "reference.Industry",
         "/api/reference/industries/",
-        make_industry,
-        create_industry,
+        org_cases.make_industry,
+        org_cases.create_industry,
         ("description", "说明"),
         scoped=False,
     ),
     ModelCase(
         "reference.EmergingIndustry",
         "/api/reference/emerging-industries/",
-        make_emerging_industry,
-        create_emerging_industry,
+        org_cases.make_emerging_industry,
+        org_cases.create_emerging_industry,
         ("name", "改名产业"),
         scoped=False,
     ),
