@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from tests import dispatch_cases, lights_cases, matters_cases, org_cases, project_cases
 
+
 @dataclass
 class ModelCase:
     label: str  # "app_label.ModelName"
