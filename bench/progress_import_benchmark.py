@@ -232,7 +232,8 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, sheet)")
     options = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from harness import BenchmarkError, Workspace
+    from harness import BenchmarkError
+    from workspace import Workspace
 
     try:
         with Workspace("tiaodu-progress-bench-", options.database, options.keep) as workspace:
