@@ -406,7 +406,7 @@ class _Builder:
             periods["period"] = self.period
         first_day = min(p.start for p in periods.values())
         rows = data.matters_in_period(self.moment, self.ids, first_day, self.as_of)
-        overdue = data.overdue_matters(self.as_of, self.ids)
+        overdue = data.overdue_matters(self.moment, self.as_of, self.ids)
         table = {row["id"]: row for row in rows} | {row["id"]: row for row in overdue}
         names.need_units(row["lead_unit_id"] for row in table.values())
         result = {}

@@ -226,36 +226,69 @@ def matters_in_period(moment, project_ids, first_day, as_of):
     )
 
 
-def overdue_matters(as_of, project_ids):
-    """[dict] of the project matters open and past their deadline on `as_of` — the matters engine's
-    definition (`matters.selectors.overdue_matters`: deadlines and nodes as recorded on that date)."""
-    from matters.models import Matter
-    from matters.selectors import overdue_matters as overdue
+def overdue_matters(moment, as_of, project_ids):
+    """[dict] of the project matters open, not paused and past their deadline on `as_of`, as the
+    matters, their events and their pauses were recorded at `moment` — the matters engine's definition
+    (`matters.selectors.overdue_matters`: the deadline and node of the latest events effective by
+    `as_of`, a pause covering `as_of` stops the clock), read through history so that a closing or an
+    extension entered after `moment` leaves the figures of a past report unchanged. By deadline, code."""
+    from matters.choices import Node
+    from matters.models import Matter, MatterEvent, MatterPause
 
-    queryset = Matter.objects.filter(in_ids("project_id", project_ids))
-    return list(
-        overdue(as_of, queryset).values(
-            "id", "code", "title", "category", "lead_unit_id", "project_id", "deadline_then"
-        )
+    candidates = rows_as_of(
+        Matter,
+        moment,
+        ("id", "code", "title", "category", "lead_unit_id", "project_id", "opened_on", "closed_on"),
+        in_ids("project_id", project_ids)
+        & Q(opened_on__lte=as_of, original_deadline__lt=as_of)
+        & ~Q(closed_on__lte=as_of),
     )
+    # No deadline is earlier than the original one (extensions and pauses only move it later), and a
+    # matter closed by as_of and still closed at `moment` was closed all along since.
+    matters = {row["id"]: row for row in candidates}
+    if not matters:
+        return []
+    events = defaultdict(list)
+    for matter_id, effective_on, pk, deadline, to_node in fetch_as_of(
+        MatterEvent,
+        moment,
+        ("matter_id", "effective_on", "id", "deadline", "to_node"),
+        in_ids("matter_id", matters) & Q(effective_on__lte=as_of),
+    ):
+        events[matter_id].append((effective_on, pk, deadline, to_node))
+    paused = {
+        matter_id
+        for matter_id, ended_on in fetch_as_of(
+            MatterPause,
+            moment,
+            ("matter_id", "ended_on"),
+            in_ids("matter_id", matters) & Q(started_on__lte=as_of),
+        )
+        if ended_on is None or ended_on > as_of
+    }
+    closed = str(Node.CLOSED)
+    found = []
+    for matter_id, row in matters.items():
+        timeline = sorted(events.get(matter_id, ()), reverse=True)
+        deadline = next((event[2] for event in timeline if event[2] is not None), None)
+        node = next((event[3] for event in timeline if event[3]), None)
+        if deadline is None or deadline >= as_of or matter_id in paused or node == closed:
+            continue
+        found.append({**row, "deadline_then": deadline})
+    return sorted(found, key=lambda row: (row["deadline_then"], row["code"]))
 
 
 def latest_lights(moment, project_ids, as_of):
     """{project id: (level, light date, light id)}: each project's latest stored light dated on or
     before `as_of`, as recorded at `moment`. Read newest dates first, in windows of 7, 14, 28 … days,
     so that weekly lights are found in the first window or two."""
-    from django.db.models import Max
-
     from lights.models import ProjectLight
 
-    newest = ProjectLight.objects.filter(as_of__lte=as_of).aggregate(day=Max("as_of"))["day"]
     found, missing = {}, set(project_ids)
-    if newest is None:
+    bounds = _date_bounds(ProjectLight, moment, "as_of", as_of)
+    if bounds is None:
         return found
-    oldest = (
-        ProjectLight.objects.filter(as_of__lte=as_of).order_by("as_of").values_list("as_of", flat=True)[:1]
-    )
-    oldest = oldest[0] if oldest else newest
+    oldest, newest = bounds
     high, span = newest, 7
     while missing and high >= oldest:
         low = high - datetime.timedelta(days=span - 1)
@@ -274,3 +307,23 @@ def latest_lights(moment, project_ids, as_of):
         missing -= set(best)
         high, span = low - datetime.timedelta(days=1), span * 2
     return found
+
+
+def _date_bounds(model, moment, field, last_day):
+    """(earliest, latest) of `field` up to `last_day` over the rows of `model` as they stood at
+    `moment` — or wider: the current rows and every historical state of the rows changed since (a row
+    deleted or moved after `moment` still counts with the date it had) — or None when there are none.
+    Bounds for a search by date windows, read through the indexes."""
+    from django.db.models import Max, Min
+
+    from core.timetravel import changed_after, historical_model
+
+    spans = [
+        model._base_manager.filter(**{f"{field}__lte": last_day}).aggregate(low=Min(field), high=Max(field)),
+        historical_model(model)
+        ._default_manager.filter(id__in=changed_after(model, moment), **{f"{field}__lte": last_day})
+        .aggregate(low=Min(field), high=Max(field)),
+    ]
+    lows = [span["low"] for span in spans if span["low"] is not None]
+    highs = [span["high"] for span in spans if span["high"] is not None]
+    return (min(lows), max(highs)) if lows else None
