@@ -133,3 +133,13 @@ def make_world():
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+@pytest.fixture(autouse=True)
+def _forget_live_figures():
+    """The dashboard's figures cache is per process and keyed by the data version, which a rolled-back
+    test database can repeat: every test starts without kept figures."""
+    from reports.figures import cache
+
+    cache.clear()
+    yield

@@ -27,6 +27,8 @@ def plain(value):
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
+        if value and type(value[0]) is int and all(type(item) is int for item in value):
+            return list(value)  # a list of source ids: tens of thousands of them
         return [plain(item) for item in value]
     if isinstance(value, Decimal):
         return str(value.quantize(CENT))
@@ -47,6 +49,7 @@ class Figures:
 
     def __init__(self, data):
         self._data = data
+        self._plain = None
 
     @property
     def data(self):
@@ -60,13 +63,17 @@ class Figures:
         return value
 
     def to_dict(self):
-        return plain(self.data)
+        """The JSON-ready form, built once (the dashboard's cache hands the same Figures to every
+        request): read it, do not change it."""
+        if self._plain is None:
+            self._plain = plain(self.data)
+        return self._plain
 
     def to_json(self, indent=None):
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, sort_keys=True)
 
     def checksum(self):
-        content = self.to_dict()
+        content = dict(self.to_dict())
         content["parameters"] = {k: v for k, v in content["parameters"].items() if k != "recorded_at"}
         text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
