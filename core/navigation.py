@@ -16,7 +16,13 @@ class MenuItem:
 
 
 MENU = (
-    ("驾驶舱", (MenuItem("驾驶舱", "dashboard:dashboard", "projects.Project"),)),
+    (
+        "驾驶舱",
+        (
+            MenuItem("驾驶舱", "dashboard:dashboard", "projects.Project"),
+            MenuItem("地图边界", "dashboard:mapboundary_list", "dashboard.MapBoundary"),
+        ),
+    ),
     (
         "项目库",
         (

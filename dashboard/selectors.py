@@ -1,6 +1,6 @@
 """Reads of the leaders' dashboard (驾驶舱): the request's filters checked into figures parameters,
-one `compute_figures` call for the signed-in user's scope, a figure found by its path, and the rows
-behind a figure — always through `restrict(user, "view")`."""
+one `compute_figures` call for the signed-in user's scope, a figure found by its path, the rows
+behind a figure — always through `restrict(user, "view")` — and the map's boundary."""
 
 import datetime
 import json
@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.figures import FiguresScope, compute_figures, parse_period
+from reports.figures.cache import live_figures
+
+from .models import MapBoundary
 
 # Query parameter → FiguresScope field; the names the API and the filter form share.
 SCOPE_PARAMETERS = {
@@ -93,10 +96,18 @@ def _date(query, name, label):
 
 
 def dashboard_figures(user, parameters):
-    """The figures of the dashboard: one `compute_figures` call, records as they are now (or as
-    recorded on `parameters.recorded_on`), the user's view scope, without the year's reporting tally
+    """The figures of the dashboard: one `compute_figures` call, records as they are now (kept while
+    nothing is written: reports.figures.cache) or as recorded on `parameters.recorded_on`, the user's
+    view scope, without the year's reporting tally
     (the current rounds are shown; the year's tally reads every report of the year and is the
     专报's)."""
+    if parameters.recorded_on is None:  # the live reading: kept while nothing is written
+        return live_figures(
+            as_of=parameters.as_of,
+            scope=parameters.scope(user),
+            period=parameters.period,
+            year_reporting=False,
+        )
     return compute_figures(
         as_of=parameters.as_of,
         scope=parameters.scope(user),
@@ -150,9 +161,30 @@ def project_points(user, data):
     ]
 
 
+def located_projects(user):
+    """[name, longitude, latitude, project page] of the projects `user` may view that have coordinates,
+    to check an uploaded boundary against."""
+    from projects.models import Project
+
+    located = (
+        Project.objects.restrict(user, "view")
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "name", "longitude", "latitude")
+    )
+    return [
+        [name, float(lon), float(lat), reverse("projects:project_detail", kwargs={"pk": pk})]
+        for pk, name, lon, lat in located
+    ]
+
+
 def boundary_geojson():
-    """The county boundaries the office supplied as GeoJSON at DATA_DIR/dashboard/boundary.geojson,
-    or None (the map is then a plain longitude/latitude scatter)."""
+    """The county boundaries for the map: the uploaded version in force, else the GeoJSON the office
+    supplied as DATA_DIR/dashboard/boundary.geojson, else None (the map is then a plain
+    longitude/latitude scatter)."""
+    uploaded = MapBoundary.objects.filter(is_active=True).values_list("geojson", flat=True).first()
+    if uploaded is not None:
+        return uploaded
     path = settings.DATA_DIR / BOUNDARY_FILE
     if not path.exists():
         return None

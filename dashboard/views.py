@@ -1,18 +1,27 @@
-"""The leaders' dashboard (驾驶舱) and the list behind each of its numbers. Both pages read the figures
-once (`selectors.dashboard_figures`) for the signed-in user's view scope; bad filters are answered
-with a Chinese message naming the field, never a server error."""
+"""The leaders' dashboard (驾驶舱), the list behind each of its numbers and the map boundaries' page.
+The dashboard pages read the figures once (`selectors.dashboard_figures`) for the signed-in user's view
+scope; bad filters are answered with a Chinese message naming the field, never a server error. The
+boundaries' page lists the uploaded versions, takes a new upload and puts a version in force, through
+`services` and `MapBoundary.objects.restrict`."""
 
-from urllib.parse import urlencode
+import json
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core.permissions import has_action
 from reports.figures import TIERS
 
-from . import selectors
+from . import selectors, services
+from .forms import MapBoundaryUploadForm
+from .models import MapBoundary
 
 # The headline cards: (label, path in the figures, unit).
 HEADLINES = (
@@ -170,6 +179,7 @@ class DashboardView(LoginRequiredMixin, View):
             "charts": _charts(request, data),
             "points": selectors.project_points(request.user, data),
             "boundary": selectors.boundary_geojson(),
+            "may_view_boundaries": has_action(request.user, MapBoundary, "view"),
             "ranking": data["unit_ranking"],
         }
         return render(request, self.template_name, context)
@@ -219,3 +229,114 @@ class FigureRowsView(LoginRequiredMixin, View):
             "back": f"{reverse('dashboard:dashboard')}?{urlencode(_filters_query(request))}",
         }
         return render(request, self.template_name, context)
+
+
+# 地图边界 -----------------------------------------------------------------------------------------
+
+
+class MapBoundaryListView(LoginRequiredMixin, View):
+    """地图边界: the uploaded versions (newest first, the one in force marked), their history, a preview
+    of one version under the projects the user may view, and (with the add permission) the upload form."""
+
+    template_name = "dashboard/mapboundary_list.html"
+
+    def get(self, request):
+        if not has_action(request.user, MapBoundary, "view"):
+            raise PermissionDenied("您没有查看地图边界的权限。")
+        return self.render_page(MapBoundaryUploadForm(initial={"activate": True}, user=request.user))
+
+    def post(self, request):
+        if not has_action(request.user, MapBoundary, "add"):
+            raise PermissionDenied("您没有上传地图边界的权限。")
+        form = MapBoundaryUploadForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                boundary = services.upload_boundary(
+                    form.cleaned_data["file"],
+                    name=form.cleaned_data["name"],
+                    note=form.cleaned_data["note"],
+                    activate=form.cleaned_data["activate"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                state = "并已启用，驾驶舱地图使用此边界" if boundary.is_active else "（未启用）"
+                messages.success(
+                    request, f"已上传地图边界“{boundary.name}”（{boundary.feature_count} 个要素）{state}。"
+                )
+                return redirect(boundary.get_absolute_url())
+        return self.render_page(form, status=400)
+
+    def render_page(self, form, status=200):
+        user = self.request.user
+        versions = list(
+            MapBoundary.objects.restrict(user, "view").select_related("uploaded_by").defer("geojson")
+        )
+        shown = self._shown(versions)
+        history = (
+            MapBoundary.history.filter(id__in=[version.pk for version in versions])
+            .select_related("history_user")
+            .only(
+                "id",
+                "name",
+                "is_active",
+                "history_date",
+                "history_type",
+                "history_change_reason",
+                "history_user",
+            )
+            .order_by("-history_date", "-history_id")[:50]
+        )
+        context = {
+            "versions": versions,
+            "active": next((version for version in versions if version.is_active), None),
+            "shown": shown,
+            "history": history,
+            "form": form if has_action(user, MapBoundary, "add") else None,
+            "may_change": has_action(user, MapBoundary, "change"),
+            "file_in_use": (settings.DATA_DIR / selectors.BOUNDARY_FILE).exists(),
+            "preview": {
+                "boundary": MapBoundary.objects.get(pk=shown.pk).geojson if shown else None,
+                "points": selectors.located_projects(user),
+            },
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def _shown(self, versions):
+        wanted = self.request.GET.get("show", "")
+        by_id = {str(version.pk): version for version in versions}
+        if wanted in by_id:
+            return by_id[wanted]
+        return next((version for version in versions if version.is_active), versions[0] if versions else None)
+
+
+class MapBoundarySwitchView(LoginRequiredMixin, View):
+    """POST: put a version in force (`activate`) or take it out of force; 404 outside the user's
+    change scope."""
+
+    activate = True
+
+    def post(self, request, pk):
+        boundary = get_object_or_404(MapBoundary.objects.restrict(request.user, "change"), pk=pk)
+        if self.activate:
+            services.activate_boundary(boundary, actor=request.user)
+            messages.success(request, f"已启用地图边界“{boundary.name}”，驾驶舱地图使用此边界。")
+        else:
+            services.deactivate_boundary(boundary, actor=request.user)
+            messages.success(request, f"已停用地图边界“{boundary.name}”。")
+        return redirect(boundary.get_absolute_url())
+
+
+class MapBoundaryFileView(LoginRequiredMixin, View):
+    """GET: a version's GeoJSON as stored (a FeatureCollection), to users who may view boundaries."""
+
+    def get(self, request, pk):
+        boundary = get_object_or_404(MapBoundary.objects.restrict(request.user, "view"), pk=pk)
+        body = json.dumps(boundary.geojson, ensure_ascii=False, separators=(",", ":"))
+        response = HttpResponse(body.encode("utf-8"), content_type="application/geo+json; charset=utf-8")
+        filename = f"{boundary.name}-{boundary.uploaded_at:%Y%m%d%H%M}.geojson"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        response["Cache-Control"] = "private, no-store"
+        return response

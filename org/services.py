@@ -158,6 +158,7 @@ DEFAULT_ROLES = {
         | {"matters.matter": ("view", "add", "change", "delete", "review")}
         | {model: ("view", "add", "change", "delete") for model in (*LIGHTS_MODELS, *REPORTS_MODELS)}
         | {"reports.letterissue": ("view", "add", "change", "delete", "review")}
+        | {"dashboard.mapboundary": ("view", "add", "change", "delete")}
         | {"org.role": ("view",)},
     ),
     "unit_reporter": (

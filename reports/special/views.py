@@ -1,6 +1,6 @@
-"""专报 pages: the list of generated reports (with the job's status and progress), the generate form
-(queues the background job) and the downloads. Rows come only through SpecialReport.objects.restrict;
-a report out of the user's scope is a 404."""
+"""专报 pages: the list of generated reports (with the job's status and progress, each unfinished row
+polling its own fragment), the generate form (queues the background job) and the downloads. Rows come
+only through SpecialReport.objects.restrict; a report out of the user's scope is a 404."""
 
 from urllib.parse import quote
 
@@ -43,6 +43,11 @@ class SpecialReportForm(forms.Form):
         initial=list(FORMATS),
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("period", "region", "recorded_at"):
+            self.fields[name].widget.attrs.setdefault("class", "form-control")
 
 
 def _own_region(user):
@@ -92,6 +97,17 @@ def special_report_list(request):
     return render(
         request, "reports/specialreport_list.html", {"reports": reports, "form": form, "may_add": may_add}
     )
+
+
+@login_required
+@require_GET
+def special_report_row(request, pk):
+    """One row of the list, for htmx to poll while the report's job is queued or running: status,
+    progress and, once done, the downloads. The row of a finished or failed report no longer polls."""
+    report = get_object_or_404(
+        SpecialReport.objects.restrict(request.user, "view").select_related("region", "created_by"), pk=pk
+    )
+    return render(request, "reports/specialreport_row.html", {"report": report})
 
 
 @login_required

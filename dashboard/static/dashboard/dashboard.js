@@ -114,7 +114,13 @@
   };
   if (boundary) {
     echarts.registerMap("tiaodu-boundary", boundary);
-    option.geo = { map: "tiaodu-boundary", roam: true, itemStyle: { areaColor: "#f5f5f5", borderColor: "#999" } };
+    option.geo = {
+      map: "tiaodu-boundary",
+      roam: true,
+      label: { show: true, fontSize: 11, color: "#888" }, // the townships' names (properties.name)
+      itemStyle: { areaColor: "#f5f5f5", borderColor: "#999" },
+      emphasis: { itemStyle: { areaColor: "#e8eef5" }, label: { color: "#555" } },
+    };
   } else {
     option.grid = grid;
     option.xAxis = { type: "value", name: "经度", scale: true };
