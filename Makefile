@@ -53,6 +53,7 @@ bench: setup
 	$(VENV)/bin/python bench/lights_benchmark.py
 	$(VENV)/bin/python bench/matters_board_benchmark.py
 	$(VENV)/bin/python bench/figures_benchmark.py
+	$(VENV)/bin/python bench/special_report_benchmark.py
 
 requirements:
 	$(UV) export --frozen --no-dev --format requirements-txt --no-emit-project --quiet > requirements.txt

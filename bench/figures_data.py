@@ -25,8 +25,31 @@ def row_for(model, now, **values):
     return row
 
 
-def fill(projects, rounds, seed=2024):
-    """The data set described in the module docstring; returns what the measurement needs."""
+def light_reason(level):
+    """One reason of a `level` light, shaped like lights.services writes it (rule, level, text)."""
+    if level == "green":
+        return []
+    rate, gap = random.randint(5, 60), random.randint(5, 40)
+    label = "红灯" if level == "red" else "黄灯"
+    return [
+        {
+            "rule": f"进度滞后{label}",
+            "dimension": "progress",
+            "measure": "gap_points",
+            "level": level,
+            "value": str(gap),
+            "text": (
+                f"年度计划投资 1000.00 万元，年度累计完成 {rate * 10}.00 万元，完成率 {rate}.00%，"
+                f"序时进度 {rate + gap}.00%，落后序时进度 {gap} 个百分点（{label}：落后 ≥ 5 个百分点）"
+            ),
+        }
+    ]
+
+
+def fill(projects, rounds, seed=2024, *, light_reasons=False):
+    """The data set described in the module docstring; returns what the measurement needs. With
+    `light_reasons`, each red or yellow light carries one reason with its sentence (as the lights engine
+    writes them), so the 专报's warning tables have text to print."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -225,8 +248,8 @@ def fill(projects, rounds, seed=2024):
                         project_id=pk,
                         round_id=dispatch_round["id"],
                         as_of=dispatch_round["period_end"],
-                        level=random.choices(["green", "yellow", "red"], [70, 20, 10])[0],
-                        reasons=[],
+                        level=(level := random.choices(["green", "yellow", "red"], [70, 20, 10])[0]),
+                        reasons=light_reason(level) if light_reasons else [],
                         figures={},
                         ruleset_id=ruleset.pk,
                         evaluated_at=now,

@@ -77,7 +77,10 @@ def render_xlsx(context, figures):
     import xlsxwriter
 
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    # Names are text: one starting with "=" must not become a formula, nor a URL-like one a link.
+    book = xlsxwriter.Workbook(
+        output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     # A fixed creation date: the same figures give the same annex.
     book.set_properties({"title": context["title"], "created": None})
     head = book.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1, "font_name": "宋体"})

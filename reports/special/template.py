@@ -3,6 +3,8 @@ GB/T 9704 page (`reports.letters.builtin.LetterDocument`: A4, fonts with fallbac
 红头): the seven sections, each a sentence written from the figures, real Word tables whose rows are
 docxtpl `{%tr for %}` loops, and the charts as images (`{{ chart_* }}`, filled with PNGs)."""
 
+import functools
+
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -67,6 +69,9 @@ SUMMARY_FIELDS = (
 )
 
 
+# Built once per process: the bytes never change, and python-docx's style look-ups make a build cost a
+# few tenths of a second, a tenth of a city-scale report (bench/special_report_benchmark.py).
+@functools.cache
 def build_special_report_template():
     """The built-in 专报 template (.docx bytes)."""
     doc = SpecialReportDocument()

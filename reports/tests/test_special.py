@@ -160,6 +160,22 @@ def test_the_generated_report_stores_its_parameters_figures_and_files(world, cou
     ]
 
 
+def test_a_name_that_looks_like_a_formula_or_a_link_stays_text_in_the_annex(world, county):
+    from core.history import history_context
+
+    with history_context(actor=world.office, reason="测试"):
+        county.p1.name = '=HYPERLINK("http://example.com","甲")'
+        county.p1.save()
+    report = generate_special_report("2024-03-H1", actor=world.office, formats="xlsx", recorded_at="now")
+
+    with report.xlsx_file.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read()))["一、项目明细"]
+    cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert cells[county.p1.code].value == county.p1.name
+    assert cells[county.p1.code].data_type == "s"  # a string, not a formula
+    assert cells[county.p1.code].hyperlink is None
+
+
 def test_regenerating_after_later_edits_gives_the_same_figures(world, county):
     first = generate_special_report("2024-03-H1", actor=world.office, formats="xlsx")
     edit_after_as_of(world, county)
