@@ -108,3 +108,20 @@ def test_records_written_in_the_same_instant_resolve_to_the_last_one(world):
 
     assert list(history_as_of(AnnualPlan, later).values_list("amount", flat=True)) == [Decimal("250")]
     assert list(rows_as_of(AnnualPlan, later, ["amount"])) == [{"amount": Decimal("250")}]
+
+
+def test_with_nothing_written_since_the_moment_the_current_rows_are_read_alone(world):
+    a, _, c, d = build(world)
+    moment = at(datetime.date(2024, 3, 25))  # after the last record
+    expected = {a.code: Decimal("15000"), c.code: Decimal("10000"), d.code: Decimal("10000")}
+
+    alone = rows_as_of(Project, moment, ["code", "total_investment"])
+    union = rows_as_of(Project, AS_OF, ["code", "total_investment"])
+
+    assert not alone.query.combinator and union.query.combinator == "union"
+    assert totals(alone) == totals(history_as_of(Project, moment).values("code", "total_investment"))
+    assert totals(alone) == expected
+    with history_context(reason="测试"), recorded_at(at(datetime.date(2024, 3, 30))):
+        c.total_investment = Decimal("9000")
+        c.save()
+    assert totals(rows_as_of(Project, moment, ["code", "total_investment"])) == expected
