@@ -341,6 +341,9 @@ def _reporting(figures):
     return {"text": text, "units": rows}
 
 
+TITLE = "重点项目建设情况专报"
+
+
 def special_context(figures, *, title="", boilerplate=DEFAULT_NEXT_STEPS, issuer_name="", red_header=False):
     """The 专报's content from `figures` (a reports.figures.Figures or its `to_dict()`): a plain dict of
     strings, numbers and lists — the variables of the special_report template (reports.letters.variables).
@@ -359,7 +362,8 @@ def special_context(figures, *, title="", boilerplate=DEFAULT_NEXT_STEPS, issuer
     rows = _project_rows(figures, units, regions)
     overall = _overall(figures, as_of, area)
     return {
-        "title": title or f"重点项目建设情况专报（{period['label']}）",
+        "title": f"{title or TITLE}（{period['label']}）",
+        "title_main": title or TITLE,
         "period": period["label"],
         "period_code": period["code"],
         "as_of": full_day_text(as_of),

@@ -79,7 +79,9 @@ def build_special_report_template():
     doc.add("{{ issuer_name }}", doc.issuer_mark)
     doc.blank()
     doc.tag("{%p endif %}")
-    doc.add("{{ title }}", doc.title)
+    # The name and the period on lines of their own: a long title must not break inside the period.
+    doc.add("{{ title_main }}", doc.title)
+    doc.add("（{{ period }}）", doc.title)
     doc.add("（统计截至{{ as_of }}）", doc.number)
     doc.blank()
     doc.add("一、总体情况", doc.heading)

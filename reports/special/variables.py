@@ -39,6 +39,7 @@ PROJECT_FIELDS = (
 )
 SPECIAL_REPORT_VARIABLES = (
     V("title", "标题", "重点项目建设情况专报（2024年3月上半月）"),
+    V("title_main", "标题（不含统计期）", "重点项目建设情况专报"),
     V("period", "统计期", "2024年3月上半月"),
     V("period_code", "统计期代码", "2024-03-H1"),
     V("as_of", "统计截至日期", "2024年3月15日"),
