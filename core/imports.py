@@ -123,10 +123,15 @@ def import_form_class(form_class):
 
 
 def _comparable(value):
+    """Related rows by id, in any order (a set); any other list in its order (a JSON list of month
+    amounts or of dicts: reordering it is a change)."""
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, list | tuple | set | models.QuerySet):
+    related = isinstance(value, list | tuple) and all(isinstance(item, models.Model) for item in value)
+    if isinstance(value, set | frozenset | models.QuerySet) or related:
         return sorted(_comparable(item) for item in value)
+    if isinstance(value, list | tuple):
+        return [_comparable(item) for item in value]
     return value
 
 

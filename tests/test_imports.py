@@ -128,3 +128,21 @@ def test_missing_header_row(client, world):
     response = upload(client, "/org/units/import/", [["甲", "乙"], [1, 2]])
     assert response.status_code == 400
     assert response.context["result"].errors[0].startswith("没有找到列名行")
+
+
+def test_a_change_is_told_from_related_rows_in_any_order_and_from_lists_in_order(world):
+    from types import SimpleNamespace
+
+    from core.imports import differs
+
+    def form(original, cleaned):
+        return SimpleNamespace(original_values=original, cleaned_data=cleaned)
+
+    units = [world.unit_a, world.unit_b]
+    assert not differs(form({"units": units}, {"units": Unit.objects.filter(pk__in=[u.pk for u in units])}))
+    assert not differs(form({"units": units}, {"units": list(reversed(units))}))
+    assert differs(form({"units": units}, {"units": [world.unit_a]}))
+    rows = [{"month": 1, "amount": "10"}, {"month": 2, "amount": "20"}]
+    assert not differs(form({"plan": rows}, {"plan": [dict(row) for row in rows]}))
+    assert differs(form({"plan": rows}, {"plan": list(reversed(rows))}))
+    assert differs(form({"months": [1, 2, 3]}, {"months": [3, 2, 1]}))
