@@ -44,6 +44,18 @@ HEADLINES = (
     ("填报完整率", "reporting.current.completeness", "%"),
     ("填报及时率", "reporting.current.timeliness", "%"),
 )
+# The parts of the figures the page shows (the others are not built for it).
+PAGE_PARTS = (
+    "parameters",
+    "summary",
+    "start_rate",
+    "lights",
+    "matters",
+    "reporting",
+    "by_stage",
+    "unit_ranking",
+    "projects",
+)
 # A rate's rows are those of the figure it is computed from.
 ROWS_OF = {
     "start_rate.rate": "start_rate.planned",
@@ -155,7 +167,7 @@ class DashboardView(LoginRequiredMixin, View):
         except ValidationError as error:
             context = _filters_context(request) | {"errors": error.messages}
             return render(request, self.template_name, context, status=400)
-        data = figures.to_dict()
+        data = figures.parts(*PAGE_PARTS)
         cards = []
         for label, path, unit in HEADLINES:
             value = _value(_walk(data, path))
@@ -197,7 +209,8 @@ class FigureRowsView(LoginRequiredMixin, View):
             if not path:
                 raise ValidationError({"figure": "请指定统计项（figure）。"})
             parameters = selectors.parse_parameters(request.GET)
-            data = selectors.dashboard_figures(request.user, parameters).to_dict()
+            figures = selectors.dashboard_figures(request.user, parameters)
+            data = figures.parts(path.split(".")[0], "projects", "parameters")
             figure = selectors.figure_at(data, path)
         except ValidationError as error:
             return render(request, self.template_name, {"errors": error.messages}, status=400)

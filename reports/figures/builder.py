@@ -153,20 +153,23 @@ class _Builder:
                 str(stage): {"label": label, **self.counts([r for r in records if r.stage == stage])}
                 for stage, label in Stage.choices
             },
-            "by_tier": {
-                key: {"label": label, **self.summarise([r for r in records if key in r.tiers])}
-                for key, (_, label) in TIERS.items()
-            },
-            "starts": self.starts(records),
-            "completions": self.completions(records),
+            # Parts the dashboard's page does not show are built when read (Figures.parts, to_dict).
+            "by_tier": Deferred(
+                lambda: {
+                    key: {"label": label, **self.summarise([r for r in records if key in r.tiers])}
+                    for key, (_, label) in TIERS.items()
+                }
+            ),
+            "starts": Deferred(lambda: self.starts(records)),
+            "completions": Deferred(lambda: self.completions(records)),
             "start_rate": self.start_rate(records),
-            "on_time_completion": self.on_time_completion(records),
+            "on_time_completion": Deferred(lambda: self.on_time_completion(records)),
             "lights": self.lights(records),
             "unit_ranking": rank(self.grouped(records, "unit_id", names.unit)),
-            "leaders": self.grouped(records, "leader_id", names.leader),
-            "task_forces": self.grouped(records, "task_force_id", names.task_force),
-            "industry_chains": self.grouped(records, "chain_id", names.chain),
-            "peer_groups": self.peer_groups(records, names),
+            "leaders": Deferred(lambda: self.grouped(records, "leader_id", names.leader)),
+            "task_forces": Deferred(lambda: self.grouped(records, "task_force_id", names.task_force)),
+            "industry_chains": Deferred(lambda: self.grouped(records, "chain_id", names.chain)),
+            "peer_groups": Deferred(lambda: self.peer_groups(records, names)),
             "reporting": self.reporting(names),
             "matters": self.matters(names),
             # The annex table: built when read (the dashboard's numbers do not need 10,000 dicts).

@@ -86,6 +86,7 @@ class Figures:
 
     def __init__(self, data):
         self._data = data
+        self._parts = {}
         self._plain = None
 
     @property
@@ -103,16 +104,26 @@ class Figures:
         """The JSON-ready form, built once (the dashboard's cache hands the same Figures to every
         request): read it, do not change it."""
         if self._plain is None:
+            self._plain = self.parts(*self._data)
+        return self._plain
+
+    def parts(self, *keys):
+        """{key: the JSON-ready form of that top-level part} for the `keys` the figures have (unknown
+        ones left out), each built once and shared like `to_dict()`: a page that shows a few parts
+        does not build the others (the per-project table, the leaders' and task forces' summaries…)."""
+        missing = [key for key in keys if key in self._data and key not in self._parts]
+        if missing:
             # Hundreds of thousands of new, acyclic objects: the cyclic collector's passes would only
             # add time (as in compute_figures).
             collecting = gc.isenabled()
             gc.disable()
             try:
-                self._plain = plain(self.data)
+                for key in missing:
+                    self._parts[key] = plain(self[key])
             finally:
                 if collecting:
                     gc.enable()
-        return self._plain
+        return {str(key): self._parts[key] for key in keys if key in self._parts}
 
     def to_json(self, indent=None):
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, sort_keys=True)
