@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from core import pages
+from core.api.schema import SchemaView
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -30,7 +31,7 @@ urlpatterns = [
     path("api/lights/", include("lights.api.urls")),
     path("api/reports/", include("reports.api.urls")),
     path("api/dashboard/", include("dashboard.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP (script-src 'self') allows it.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
 ]
