@@ -308,6 +308,33 @@ def fill(projects, rounds, seed=2024, *, light_reasons=False):
     return {"county": county, "ids": ids, "rounds": round_rows, "as_of": periods[-1].end}
 
 
+def edit_one_project(setup, step):
+    """Edit one project and its report of the last round (with history), as a unit's report does:
+    `step` varies the figures."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from core.bulk import HistoryWriter
+    from dispatch.models import ProgressReport
+    from projects.models import Project
+
+    pk = setup["ids"][(step * 37) % len(setup["ids"])]
+    writer = HistoryWriter(
+        actor=None, reason="基准测试修改", request_id=f"bench-one-{step}", now=timezone.now()
+    )
+    with transaction.atomic():
+        writer.update(Project, [{"id": pk, "total_investment": Decimal(1000 + step)}], ["total_investment"])
+        reports = ProgressReport.objects.filter(round_id=setup["rounds"][-1]["id"], project_id=pk)
+        writer.update(
+            ProgressReport,
+            [
+                {"id": report, "investment_year_to_date": Decimal(step)}
+                for report in reports.values_list("pk", flat=True)
+            ],
+            ["investment_year_to_date"],
+        )
+
+
 def edit_one_percent(setup):
     """Edit 1 % of projects, plans and the last round's reports (with history), after a moment that is
     returned: reading as recorded at that moment must undo them."""

@@ -145,10 +145,13 @@ def source_rows(user, sources):
 
 def project_points(user, data):
     """Map points: [name, longitude, latitude, light, project page] of the projects in the figures
-    that have coordinates and that the user may view."""
+    that have coordinates and that the user may view; the light (red, yellow, green or none) is the
+    figures' `lights` count the project is among."""
     from projects.models import Project
 
-    lights = {row["id"]: row["light"] or "none" for row in data["projects"]}
+    lights = {
+        pk: level for level, entry in data["lights"].items() for pk in entry["sources"]["projects.project"]
+    }
     located = (
         Project.objects.restrict(user, "view")
         .filter(pk__in=list(lights), latitude__isnull=False, longitude__isnull=False)

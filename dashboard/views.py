@@ -54,7 +54,6 @@ PAGE_PARTS = (
     "reporting",
     "by_stage",
     "unit_ranking",
-    "projects",
 )
 # A rate's rows are those of the figure it is computed from.
 ROWS_OF = {

@@ -56,7 +56,24 @@ class _Builder:
 
     # Loading -------------------------------------------------------------------------------------
 
-    def load(self, condition):
+    def load(self, condition, *, keep_records=False):
+        """Read the records of the projects matching `condition` (`keep_records`: through the live
+        reading's store, `records.records`) and the dispatch rounds of the year so far."""
+        rounds = data.rounds(self.moment, self.ytd.start, self.as_of)
+        # Reporting counts a round once its due time has passed; a figure counts once reported.
+        self.year_rounds = [row for row in rounds if row["due_at"] <= self.cutoff]
+        if keep_records:
+            from .records import records
+
+            self.records = records(self, condition, rounds)
+        else:
+            # By id: every list of sources is then built in order (sorting them is then linear).
+            self.records = sorted(self.read_records(condition, rounds), key=lambda record: record.id)
+        self.ids = [record.id for record in self.records]
+
+    def read_records(self, condition, rounds):
+        """[Record] of the projects matching `condition` (registered by as_of), in no set order;
+        `rounds`: the dispatch rounds of the year so far (`data.rounds`)."""
         rows = data.projects(self.moment, condition)
         ids = [row[0] for row in rows]
         timelines = data.timelines(self.moment, ids, self.as_of)
@@ -64,12 +81,9 @@ class _Builder:
         plans = data.annual_plans(
             self.moment, ids, self.year, months=self.schedule_mode == TimeElapsedMode.PLAN
         )
-        rounds = data.rounds(self.moment, self.ytd.start, self.as_of)
-        # Reporting counts a round once its due time has passed; a figure counts once reported.
-        self.year_rounds = [row for row in rounds if row["due_at"] <= self.cutoff]
         reported = data.year_to_date(self.moment, ids, rounds)
         lights = data.latest_lights(self.moment, ids, self.as_of)
-        self.records = []
+        records = []
         for row in rows:
             record = self._record(row, timelines, milestones)
             if record is None:
@@ -84,10 +98,8 @@ class _Builder:
             light = lights.get(record.id)
             record.light, record.light_id = (light[0], light[2]) if light else (None, None)
             self._rates(record)
-            self.records.append(record)
-        # By id: every list of sources is then built in order (sorting them is then linear).
-        self.records.sort(key=lambda record: record.id)
-        self.ids = [record.id for record in self.records]
+            records.append(record)
+        return records
 
     def _record(self, row, timelines, milestones):
         (pk, code, name, region_id, unit_id, _, leader_id, task_force_id, chain_id, total,

@@ -106,6 +106,7 @@ def live_figures(*, as_of, scope, period=None, schedule_mode="months", year_repo
         recorded_at=timezone.now(),
         schedule_mode=schedule_mode,
         year_reporting=year_reporting,
+        keep_records=True,
     )
     with _lock:
         _entries[key] = (version, now, figures)
@@ -116,6 +117,9 @@ def live_figures(*, as_of, scope, period=None, schedule_mode="months", year_repo
 
 
 def clear():
-    """Forget every kept entry (tests)."""
+    """Forget every kept entry and record (tests)."""
+    from . import records
+
     with _lock:
         _entries.clear()
+    records.clear()

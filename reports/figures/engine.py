@@ -27,6 +27,7 @@ def compute_figures(
     recorded_at=None,
     schedule_mode=TimeElapsedMode.MONTHS,
     year_reporting=True,
+    keep_records=False,
 ):
     """The figures of `scope` (a FiguresScope; None = every project) on `as_of` (a date), from the
     records as they stood at `recorded_at` (default: the end of `as_of`, from history), with the
@@ -36,7 +37,9 @@ def compute_figures(
     reporting tallies of the whole year so far (`reporting.year`), which read every report of the
     year — half a million for 10,000 projects reporting weekly, a few hundred milliseconds; the
     dashboard's live view may leave it out (False: `reporting.year` is None) and keep the current
-    period's. Returns a `Figures`.
+    period's. `keep_records`: for the live reading only (`recorded_at` now), reuse this process's
+    per-project records of an earlier call for the projects not written to since (`records`; the
+    dashboard's view after a write). Returns a `Figures`.
 
     Raises ValidationError (in Chinese, naming the parameter) for a scope that matches nothing known
     or a period that starts after `as_of`."""
@@ -59,7 +62,7 @@ def compute_figures(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        builder.load(condition)
+        builder.load(condition, keep_records=keep_records)
         result = builder.build()
     finally:
         if collecting:
