@@ -16,10 +16,12 @@ Measured in this process, as the dashboard calls it (no HTTP):
   - compute_figures for the whole county on the last round's Sunday, read as recorded now (the
     dashboard's live reading; the data is back-filled, so its history starts today): p50/p95 over
     `--repeats` runs — the target: p50 ≤ 200 ms;
-  - the dashboard page's figures (reports.figures.cache.live_figures, then the JSON-ready parts
-    the page reads, dashboard.views.PAGE_PARTS): the first view after a write (computed) and a view
-    with nothing written since (kept: the data version read, the kept figures returned), and the
-    data version alone;
+  - the dashboard page's figures (reports.figures.cache.live_figures, then the parts the page reads,
+    dashboard.views.PAGE_PARTS): the first view of a process (nothing kept: every record read), a
+    view after a write (one project and its report edited with history before each, untimed: only
+    that project's record read again, reports.figures.records; checked against a fresh computation)
+    and a view with nothing written since (kept: the data version read, the kept figures returned),
+    and the data version alone;
   - the same after 1 % of projects, plans and reports were edited, read as recorded before the
     edits (the time-travel path: the changed rows come from history);
   - a bare SQL aggregation of the same headline figures (projects and investment by stage, annual

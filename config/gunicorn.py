@@ -9,3 +9,7 @@ def post_worker_init(worker):
     otherwise the oldest generation's sweep over every loaded module showed as the slowest requests."""
     gc.collect()
     gc.freeze()
+    # The dashboard's per-project records, read in the background now and kept fresh (dashboard.warm).
+    from dashboard.warm import keep_warm
+
+    keep_warm()

@@ -13,6 +13,8 @@ Variables (all optional in development, see docs/deployment in README):
   TIAODU_EMAIL_HOST     SMTP server for reminders (none: reminders stay in the app); also
                         TIAODU_EMAIL_PORT (25), TIAODU_EMAIL_USER, TIAODU_EMAIL_PASSWORD,
                         TIAODU_EMAIL_USE_TLS (0/1), TIAODU_EMAIL_FROM
+  TIAODU_FIGURES_WARM_SECONDS  how often each server process refreshes the dashboard's kept
+                        per-project records in the background (default 600; 0: never)
 """
 
 import os
@@ -210,6 +212,8 @@ STATIC_ROOT = DATA_DIR / "static"
 # Background and periodic jobs (huey): a SQLite queue beside the database by default, Redis when
 # configured; tests run jobs at once (immediate mode, in memory).
 REDIS_URL = env("TIAODU_REDIS_URL", "")
+# dashboard.warm: each `tiaodu serve` worker refreshes the live figures' records this often (0: off).
+FIGURES_WARM_SECONDS = env_int("TIAODU_FIGURES_WARM_SECONDS", 600)
 HUEY = {
     "name": "tiaodu",
     "immediate": ENVIRONMENT == "test",

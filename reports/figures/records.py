@@ -173,6 +173,22 @@ def records(builder, condition, rounds):
         return [kept[pk] for pk in ids if kept[pk] is not None]
 
 
+def warm(as_of, schedule_mode="months"):
+    """Read or refresh the records of every project for `as_of` as they are now, so that the next
+    live reading of that date, in any scope, reads only what is written after; the number of
+    records kept. (`dashboard.warm` calls it in each server process.)"""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from lights.choices import TimeElapsedMode
+
+    from . import data
+    from .builder import _Builder
+
+    builder = _Builder(as_of, timezone.now(), None, TimeElapsedMode(schedule_mode))
+    return len(records(builder, Q(), data.rounds(builder.moment, builder.ytd.start, as_of)))
+
+
 def clear():
     """Forget every kept record (tests)."""
     with _lock:

@@ -204,3 +204,32 @@ def test_a_transaction_in_progress_at_a_reading_that_commits_later_reads_everyth
         assert len(read) == 2
     finally:
         other.close()
+
+
+def test_warming_reads_every_record_so_that_a_view_of_any_scope_reads_none(world, county, read):
+    assert records.warm(AS_OF) == 4
+    kept(FiguresScope(user=world.reporter_a))
+    kept()
+    assert len(read) == 1  # the warming's read only
+
+
+def test_the_server_keeps_the_records_warm_in_the_background_and_survives_a_failure(monkeypatch):
+    import threading
+
+    from dashboard import warm
+
+    runs, stop = [], threading.Event()
+
+    def once():
+        runs.append(True)
+        if len(runs) == 1:
+            raise RuntimeError("数据库暂不可用")
+        if len(runs) == 3:
+            stop.set()
+        return 4
+
+    monkeypatch.setattr(warm, "warm_once", once)
+    thread = warm.keep_warm(0.01, stop=stop)
+    thread.join(timeout=10)
+    assert not thread.is_alive() and len(runs) == 3
+    assert warm.keep_warm(0) is None
