@@ -127,6 +127,18 @@ def _changed(old, new):
         return {row[0] for row in cursor.fetchall()}
 
 
+def _written_after(moment):
+    """The ids of the projects with a history record in a source table dated after `moment`."""
+    queries = [
+        historical_model(model)
+        ._default_manager.filter(history_date__gt=moment)
+        .order_by()
+        .values_list(column)
+        for model, column in sources()
+    ]
+    return {row[0] for row in queries[0].union(*queries[1:])}
+
+
 def _scope_ids(condition):
     from projects.models import Project
 
@@ -134,8 +146,9 @@ def _scope_ids(condition):
 
 
 def records(builder, condition, rounds):
-    """The builder's records of the projects matching `condition` now, sorted by id: kept ones where
-    their project has not been written to since, the others built by `builder.read_records`."""
+    """The builder's records of the projects matching `condition` as they stood at `builder.moment`
+    (the present: a moment just taken), sorted by id: kept ones where their project has not been
+    written to since, the others built by `builder.read_records`."""
     key = (
         connection.alias,
         builder.as_of,
@@ -167,10 +180,15 @@ def records(builder, condition, rounds):
                 kept[record.id] = record
             for pk in needed:
                 kept.setdefault(pk, None)
+        found = [kept[pk] for pk in ids if kept[pk] is not None]
+        # A write committed after the builder's moment but before the version was read is in the
+        # version, yet the records show the projects as they stood at the moment: not kept.
+        for project_id in _written_after(builder.moment):
+            kept.pop(project_id, None)
         _entries[key] = entry
         while len(_entries) > SIZE:
             _entries.popitem(last=False)
-        return [kept[pk] for pk in ids if kept[pk] is not None]
+        return found
 
 
 def warm(as_of, schedule_mode="months"):

@@ -138,6 +138,22 @@ def test_a_new_project_is_read_and_a_deleted_one_dropped(world, county, read):
     assert county.p2.pk not in figures["summary"]["projects"]["sources"]["projects.project"]
 
 
+def test_a_write_between_the_moment_and_the_version_is_read_again_next_time(world, county, read):
+    """The figures read the records as they stood at their moment; a write committed after it and
+    before the store reads its version is in the version, so its project must not be kept."""
+    kept()
+    moment = timezone.now()
+    with edit(world):
+        county.p1.total_investment = Decimal("60000")
+        county.p1.save()
+    parameters = {"as_of": AS_OF, "scope": FiguresScope(), "recorded_at": moment}
+    then = compute_figures(**parameters, keep_records=True)
+    assert then["summary"]["total_investment"]["value"] == Decimal("108000.00")
+    now = kept()
+    assert now["summary"]["total_investment"]["value"] == Decimal("118000.00")
+    assert read[-1] == [county.p1.pk]
+
+
 def test_a_project_registered_after_the_date_is_kept_as_having_no_record(world, county, read):
     with edit(world):
         late = register(world, "己项目", unit=world.unit_a, region=world.region_a, stage="signed",
