@@ -4,13 +4,11 @@ dashboard re-opened, filtered back and forth, its numbers opened one after anoth
 computes them afresh otherwise.
 
 "Nothing has changed" is read from history, the record every business write leaves (the rule
-`core.timetravel` rests on): the data version is, for every historical table, its largest
-`history_id` and the number of records among its last `WINDOW` ids. A new record raises the first; a
-record committed late with a smaller id than one already seen (PostgreSQL hands out ids before commit,
-so a long transaction can commit after a shorter, later one) raises the second. Both are read through
-the primary key, a few milliseconds for every table at once. Entries also expire after `MAX_AGE`
-seconds, and the as-of date is part of the key (a matter falls overdue when the date moves on, not when
-a record is written).
+`core.timetravel` rests on): the data version is the largest `history_id` of every historical table,
+read through the primary keys in one statement (`versions.read`); on PostgreSQL, where ids are handed
+out before commit, an entry is also dropped when a transaction in progress at its reading has committed
+since (`versions.committed_since`). Entries also expire after `MAX_AGE` seconds, and the as-of date is
+part of the key (a matter falls overdue when the date moves on, not when a record is written).
 
 Only the live reading is kept (records as they are now); a reading as recorded at a past moment is
 computed each time. The cache is per process (each server worker keeps its own few entries), holds the
@@ -26,15 +24,14 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.utils import timezone
 
+from . import versions
 from .engine import compute_figures
 
 SIZE = 4
 MAX_AGE = 300  # seconds
-WINDOW = 1000  # the last ids of each historical table whose records are counted
 
 _entries = OrderedDict()
 _lock = threading.Lock()
-_statement = None
 
 
 def historical_tables():
@@ -49,21 +46,10 @@ def historical_tables():
 
 
 def data_version():
-    """A tuple that changes whenever a history record is written or committed anywhere."""
-    global _statement
-    if _statement is None:
-        parts = []
-        for table in historical_tables():
-            quoted = connection.ops.quote_name(table)
-            parts.append(f"(SELECT MAX(history_id) FROM {quoted})")
-            parts.append(
-                f"(SELECT COUNT(*) FROM {quoted} WHERE history_id > "
-                f"(SELECT COALESCE(MAX(history_id), 0) FROM {quoted}) - {WINDOW})"
-            )
-        _statement = "SELECT " + ", ".join(parts)
-    with connection.cursor() as cursor:
-        cursor.execute(_statement)
-        return (connection.alias, *cursor.fetchone())
+    """(the largest history_id of every historical table, with the database alias first; the other
+    transactions in progress on PostgreSQL)."""
+    version, pending = versions.read([connection.ops.quote_name(table) for table in historical_tables()])
+    return (connection.alias, *version), pending
 
 
 def _key(as_of, scope, period, schedule_mode, year_reporting):
@@ -92,12 +78,17 @@ def live_figures(*, as_of, scope, period=None, schedule_mode="months", year_repo
 
     scope = scope or FiguresScope()
     key = _key(as_of, scope, period, schedule_mode, year_reporting)
-    version = data_version()
+    version, pending = data_version()
     now = time.monotonic()
     with _lock:
         entry = _entries.get(key)
-        if entry is not None and entry[0] == version and now - entry[1] <= MAX_AGE:
-            _entries.move_to_end(key)
+    if entry is not None and entry[0] == version and now - entry[1] <= MAX_AGE:
+        late, still_pending = versions.committed_since(entry[3])
+        if not late:
+            with _lock:
+                if key in _entries:
+                    _entries[key] = (*entry[:3], still_pending | pending)
+                    _entries.move_to_end(key)
             return entry[2]
     figures = compute_figures(
         as_of=as_of,
@@ -109,7 +100,7 @@ def live_figures(*, as_of, scope, period=None, schedule_mode="months", year_repo
         keep_records=True,
     )
     with _lock:
-        _entries[key] = (version, now, figures)
+        _entries[key] = (version, now, figures, pending)
         _entries.move_to_end(key)
         while len(_entries) > SIZE:
             _entries.popitem(last=False)

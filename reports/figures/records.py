@@ -15,9 +15,8 @@ above it, read through the primary key. Records are kept per as-of date, 序时�
 of the year (a new or edited round reloads every record), for the database connection's alias.
 
 A history record committed late with an id below one already seen (PostgreSQL hands out ids before
-commit, so a long transaction can commit after a shorter, later one) is caught through PostgreSQL's
-snapshot: the transactions in progress when a version was read are remembered, and when one of them has
-committed since, every record is reloaded. SQLite has one writer at a time and commits in id order.
+commit) is caught through the transactions in progress when the version was read (`versions`): when
+one of them has committed since, every record is read again.
 Entries also expire after `MAX_AGE` seconds (a write made without history, by hand in the database,
 is seen then at the latest), and at most `SIZE` are kept.
 
@@ -32,6 +31,8 @@ from collections import OrderedDict
 from django.db import connection
 
 from core.timetravel import historical_model, in_ids
+
+from . import versions
 
 SIZE = 3
 MAX_AGE = 3600  # seconds
@@ -54,10 +55,10 @@ def sources():
 
 
 class _Entry:
-    __slots__ = ("made", "pending", "records", "versions")
+    __slots__ = ("made", "pending", "records", "version")
 
-    def __init__(self, versions, pending):
-        self.versions, self.pending = versions, pending
+    def __init__(self, version, pending):
+        self.version, self.pending = version, pending
         self.made = time.monotonic()
         self.records = {}  # project id: Record, or None when it has no record (registered after as_of)
 
@@ -74,39 +75,7 @@ def _tables():
 
 
 def _read_version():
-    """(the largest history_id of each source table, on PostgreSQL the ids of the other transactions
-    in progress when they were read; an empty set on SQLite)."""
-    maxima = ", ".join(f"(SELECT COALESCE(MAX(history_id), 0) FROM {table})" for table, _ in _tables())
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(f"SELECT {maxima}")
-            return tuple(cursor.fetchone()), frozenset()
-        # The transactions holding an id, read first: one still in progress when the maxima are read is
-        # then either listed here or, having taken its id in the microseconds in between, in the
-        # snapshot's list (which leaves out those that took an id after the last commit).
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        # backend_xid is 32 bits, the snapshot's ids 64: widened by the nearest epoch.
-        cursor.execute(
-            "SELECT (r + mod(x - mod(r, 4294967296) + 6442450944, 4294967296) - 2147483648)::text "
-            "FROM (SELECT backend_xid::text::numeric AS x, "
-            "pg_snapshot_xmax(pg_current_snapshot())::text::numeric AS r FROM pg_stat_activity "
-            "WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()) AS running"
-        )
-        running = {row[0] for row in cursor.fetchall()}
-        cursor.execute(f"SELECT {maxima}, ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)")
-        *versions, listed = cursor.fetchone()
-        return tuple(versions), frozenset(running | set(listed))
-
-
-def _committed_since(pending):
-    """(whether any of the `pending` transactions has committed, those still in progress)."""
-    if not pending:
-        return False, frozenset()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT x, pg_xact_status(x::xid8) FROM unnest(%s::text[]) AS x", [sorted(pending)])
-        statuses = cursor.fetchall()
-    committed = any(status == "committed" for _, status in statuses)
-    return committed, frozenset(x for x, status in statuses if status == "in progress")
+    return versions.read([table for table, _ in _tables()])
 
 
 def _changed(old, new):
@@ -158,18 +127,18 @@ def records(builder, condition, rounds):
     with _lock:
         # The version is read before the records are, so a write that lands in between is read again
         # next time (its history id is above the version kept).
-        versions, pending = _read_version()
+        version, pending = _read_version()
         entry = _entries.pop(key, None)
         changed = None
         if entry is not None and time.monotonic() - entry.made <= MAX_AGE:
-            late, still_pending = _committed_since(entry.pending)
+            late, still_pending = versions.committed_since(entry.pending)
             if not late:
-                changed = _changed(entry.versions, versions)
+                changed = _changed(entry.version, version)
                 pending |= still_pending
         if changed is None:
-            entry = _Entry(versions, pending)
+            entry = _Entry(version, pending)
         else:
-            entry.versions, entry.pending = versions, pending
+            entry.version, entry.pending = version, pending
             for project_id in changed:
                 entry.records.pop(project_id, None)
         ids = _scope_ids(condition)

@@ -202,9 +202,18 @@ def build_until_as_of(world, settings, tmp_path):
     return c
 
 
+def allow_late_report(report, unit, moment, actor):
+    """The office opens the report's locked round to `unit` until 22 March, at `moment`."""
+    from dispatch import services
+
+    with recorded_at(moment):
+        services.grant_lock_exception(
+            report.round, unit=unit, until=at(D(2024, 3, 22)), reason="补报更正", actor=actor
+        )
+
+
 def edit_after_as_of(world, c):
     """What was recorded on 20 March."""
-    from dispatch import services as dispatch_services
     from projects import services as projects
 
     moment = at(D(2024, 3, 20))
@@ -218,20 +227,8 @@ def edit_after_as_of(world, c):
                         total="1000")  # fmt: skip
         c.group.regions.set([world.region_a])
     review(c.w10["p1"], moment, world.office)
-    with recorded_at(moment):
-        dispatch_services.grant_lock_exception(
-            c.w10["p2"].round,
-            unit=world.unit_a,
-            until=at(D(2024, 3, 22)),
-            reason="补报更正",
-            actor=world.office,
-        )
+    allow_late_report(c.w10["p2"], world.unit_a, moment, world.office)
     submit(c.w10["p2"], "90", at(D(2024, 3, 20), 11), world.reporter_a)
-
-
-@pytest.fixture
-def county(world, settings, tmp_path):
-    return build_until_as_of(world, settings, tmp_path)
 
 
 def ids(*objects):

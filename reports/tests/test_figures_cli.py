@@ -7,13 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from reports.tests.test_figures import build_until_as_of
-
-
-@pytest.fixture
-def county(world, settings, tmp_path):
-    return build_until_as_of(world, settings, tmp_path)
-
 
 def figures(*arguments):
     out = StringIO()

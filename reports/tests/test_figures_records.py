@@ -10,19 +10,13 @@ from django.db import connection
 from django.utils import timezone
 
 from core.history import history_context
-from core.timetravel import recorded_at
 from projects.choices import MilestoneKind
 from reports.figures import FiguresScope, compute_figures, records
 from reports.figures.builder import _Builder
-from reports.tests.test_figures import AS_OF, at, build_until_as_of, open_week, register, submit
+from reports.tests.test_figures import AS_OF, allow_late_report, at, open_week, register, submit
 
 D = datetime.date
 FRESH = []  # set while a fresh computation runs: its reads are not counted
-
-
-@pytest.fixture
-def county(world, settings, tmp_path):
-    return build_until_as_of(world, settings, tmp_path)
 
 
 @pytest.fixture
@@ -105,16 +99,7 @@ def test_every_kind_of_write_reads_its_project_again(world, county, read):
         kept()
         assert read[-1] == [expected[name].pk], name
 
-    from dispatch import services as dispatch
-
-    with recorded_at(at(D(2024, 3, 15))):
-        dispatch.grant_lock_exception(
-            county.w10["p3"].round,
-            unit=world.unit_b,
-            until=at(D(2024, 3, 22)),
-            reason="补报",
-            actor=world.office,
-        )
+    allow_late_report(county.w10["p3"], world.unit_b, at(D(2024, 3, 15)), world.office)
     submit(county.w10["p3"], "120", at(D(2024, 3, 15), 11), world.reporter_b)  # a report
     figures = kept()
     assert read[-1] == [county.p3.pk]

@@ -27,15 +27,10 @@ from reports.special.services import (
     queue_special_report,
     regenerate_special_report,
 )
-from reports.tests.test_figures import build_until_as_of, edit_after_as_of
+from reports.tests.test_figures import edit_after_as_of
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "special"
 AS_OF = datetime.date(2024, 3, 15)
-
-
-@pytest.fixture
-def county(world, settings, tmp_path):
-    return build_until_as_of(world, settings, tmp_path)
 
 
 def docx_text(document):

@@ -2,21 +2,14 @@
 to fetch it again every 2 s; the fragment shows the job's status and progress and, once the report
 is done or failed, comes back without the trigger, so the polling stops."""
 
-import pytest
 from django.urls import reverse
 
 from reports.choices import SpecialReportStatus
 from reports.models import SpecialReport
 from reports.special.services import queue_special_report, run_special_report
-from reports.tests.test_figures import build_until_as_of
 
 LIST = reverse("reports:specialreport_list")
 POLLING = 'hx-trigger="every 2s"'
-
-
-@pytest.fixture
-def county(world, settings, tmp_path):
-    return build_until_as_of(world, settings, tmp_path)
 
 
 def row_of(report):
