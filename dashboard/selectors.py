@@ -181,17 +181,54 @@ def located_projects(user):
     ]
 
 
-def boundary_geojson():
+def boundary_version():
+    """A token naming the county boundaries in force, which changes when they do — "b<id>" for an
+    uploaded version (never edited), "f<mtime>-<size>" for the office's file — or None when there are
+    none (or the file cannot be read): the map's data URL carries it, so browsers keep the GeoJSON
+    until it changes."""
+    pk = MapBoundary.objects.filter(is_active=True).values_list("pk", flat=True).first()
+    if pk is not None:
+        return f"b{pk}"
+    token, _ = _boundary_file()
+    return token
+
+
+def boundary_geojson(version=None):
     """The county boundaries for the map: the uploaded version in force, else the GeoJSON the office
     supplied as DATA_DIR/dashboard/boundary.geojson, else None (the map is then a plain
-    longitude/latitude scatter)."""
-    uploaded = MapBoundary.objects.filter(is_active=True).values_list("geojson", flat=True).first()
-    if uploaded is not None:
-        return uploaded
-    path = settings.DATA_DIR / BOUNDARY_FILE
-    if not path.exists():
+    longitude/latitude scatter). `version` (from `boundary_version`): those boundaries, None when they
+    are no longer the ones in force."""
+    version = boundary_version() if version is None else version
+    if not version:
         return None
+    if version.startswith("b"):
+        if not version[1:].isdigit():
+            return None
+        active = MapBoundary.objects.filter(pk=int(version[1:]), is_active=True)
+        return active.values_list("geojson", flat=True).first()
+    token, parsed = _boundary_file()
+    return parsed if token == version else None
+
+
+_file_cache = {}
+
+
+def _boundary_file():
+    """(token, parsed GeoJSON) of DATA_DIR/dashboard/boundary.geojson, parsed once per change of the
+    file; (None, None) when it is missing or broken (a broken file must not take the dashboard down;
+    the points still show)."""
+    path = settings.DATA_DIR / BOUNDARY_FILE
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # a broken file must not take the dashboard down; the points still show
+        stat = path.stat()
+    except OSError:
+        return None, None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _file_cache:
+        try:
+            parsed = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            parsed = None
+        _file_cache.clear()
+        _file_cache[key] = parsed
+    parsed = _file_cache[key]
+    return (f"f{stat.st_mtime_ns}-{stat.st_size}", parsed) if parsed is not None else (None, None)

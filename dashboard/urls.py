@@ -7,6 +7,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("rows/", views.FigureRowsView.as_view(), name="rows"),
+    path("boundary.geojson", views.BoundaryGeoJSONView.as_view(), name="boundary"),
     # 地图边界: added by uploading a GeoJSON, one version in force; never edited.
     path("boundaries/", views.MapBoundaryListView.as_view(), name="mapboundary_list"),
     path(

@@ -189,11 +189,46 @@ class DashboardView(LoginRequiredMixin, View):
             "cards": cards,
             "charts": _charts(request, data),
             "points": selectors.project_points(request.user, data),
-            "boundary": selectors.boundary_geojson(),
+            "boundary_url": _boundary_url(),
             "may_view_boundaries": has_action(request.user, MapBoundary, "view"),
             "ranking": data["unit_ranking"],
         }
         return render(request, self.template_name, context)
+
+
+def _boundary_url():
+    """The map's GeoJSON URL, naming the boundaries in force (None: there are none)."""
+    version = selectors.boundary_version()
+    if version is None:
+        return None
+    return f"{reverse('dashboard:boundary')}?{urlencode({'v': version})}"
+
+
+class BoundaryGeoJSONView(LoginRequiredMixin, View):
+    """GET: the county boundaries in force, for the dashboard's map (fetched by its script, not
+    embedded in every page). Asked for with the version in force (`?v=`, as the page links it), the
+    browser keeps it for a year — a new version is a new URL; without, it revalidates each time
+    (ETag, 304 when unchanged). 404 when there are no boundaries."""
+
+    def get(self, request):
+        version = selectors.boundary_version()
+        if version is None:
+            return HttpResponse(status=404)
+        etag = f'"{version}"'
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponse(status=304)
+        else:
+            geojson = selectors.boundary_geojson(version)
+            if geojson is None:  # switched in between: the next request names the new version
+                return HttpResponse(status=404)
+            body = json.dumps(geojson, ensure_ascii=False, separators=(",", ":"))
+            response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+        response["ETag"] = etag
+        if request.GET.get("v") == version:
+            response["Cache-Control"] = "private, max-age=31536000, immutable"
+        else:
+            response["Cache-Control"] = "private, no-cache"
+        return response
 
 
 class FigureRowsView(LoginRequiredMixin, View):

@@ -2,7 +2,9 @@
 column or the feature), the upload / activate pages with their history and permissions, and the
 dashboard's map drawing the version in force (falling back to the boundary file)."""
 
+import html
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -286,13 +288,15 @@ def test_every_page_of_the_menu_opens(client, world, keeper):
 # The dashboard's map ----------------------------------------------------------------------------------
 
 
-def map_boundary(response):
-    """The boundary the page hands to the map script (its json_script block), as the browser reads it."""
-    text = response.content.decode()
-    start = text.index('<script id="dashboard-boundary" type="application/json">') + len(
-        '<script id="dashboard-boundary" type="application/json">'
-    )
-    return json.loads(text[start : text.index("</script>", start)])
+def map_boundary(client, response):
+    """The boundary the page's map script fetches (the URL on the map element), as the browser reads
+    it; None when the page names none."""
+    found = re.search(r'data-boundary-url="([^"]+)"', response.content.decode())
+    if found is None:
+        return None
+    fetched = client.get(html.unescape(found.group(1)))
+    assert fetched.status_code == 200 and fetched["Content-Type"].startswith("application/geo+json")
+    return json.loads(fetched.content)
 
 
 def test_the_map_draws_the_uploaded_boundary_in_force_else_the_file(
@@ -305,19 +309,50 @@ def test_the_map_draws_the_uploaded_boundary_in_force_else_the_file(
     project(world, "未定位项目", plan="100", region=world.region_a)  # no coordinates: not on the map
     client.force_login(world.scoped)
     query = {"as_of": AS_OF.isoformat()}
-    assert map_boundary(client.get(DASHBOARD, query)) is None
+    assert map_boundary(client, client.get(DASHBOARD, query)) is None
 
     file_boundary = collection(feature("南康区", {"type": "Polygon", "coordinates": TANGJIANG}))
     (tmp_path / "dashboard").mkdir()
     (tmp_path / "dashboard" / "boundary.geojson").write_text(json.dumps(file_boundary), encoding="utf-8")
-    assert map_boundary(client.get(DASHBOARD, query)) == file_boundary
+    assert map_boundary(client, client.get(DASHBOARD, query)) == file_boundary
 
     boundary = services.upload_boundary(upload(TOWNSHIPS), actor=keeper)
     response = client.get(DASHBOARD, query)
     assert response.status_code == 200
-    assert map_boundary(response) == TOWNSHIPS
+    assert map_boundary(client, response) == TOWNSHIPS
     assert [point[0] for point in response.context["points"]] == ["唐江家具产业园", "唐江光伏组件"]
     assert "未上传区划边界" not in response.content.decode()
 
     services.deactivate_boundary(boundary, actor=keeper)
-    assert map_boundary(client.get(DASHBOARD, query)) == file_boundary
+    assert map_boundary(client, client.get(DASHBOARD, query)) == file_boundary
+
+
+def test_browsers_keep_the_map_boundary_until_it_changes(client, world, keeper, settings, tmp_path):
+    """The page names the version in force in the GeoJSON's URL: that URL is kept for a year; the bare
+    URL is revalidated (ETag, 304 while unchanged); another version is another URL and ETag."""
+    settings.DATA_DIR = tmp_path
+    url = reverse("dashboard:boundary")
+    assert client.get(url).status_code == 302  # signed in only
+    client.force_login(world.scoped)
+    assert client.get(url).status_code == 404  # no boundaries
+    first = services.upload_boundary(upload(TOWNSHIPS), actor=keeper)
+    page = client.get(DASHBOARD, {"as_of": AS_OF.isoformat()}).content.decode()
+    versioned = html.unescape(re.search(r'data-boundary-url="([^"]+)"', page).group(1))
+    assert versioned == f"{url}?v=b{first.pk}"
+    kept = client.get(versioned)
+    assert kept["Cache-Control"] == "private, max-age=31536000, immutable"
+    assert kept["ETag"] == f'"b{first.pk}"'
+    bare = client.get(url)
+    assert bare["Cache-Control"] == "private, no-cache" and json.loads(bare.content) == TOWNSHIPS
+    unchanged = client.get(url, headers={"If-None-Match": bare["ETag"]})
+    assert unchanged.status_code == 304 and not unchanged.content
+
+    second = services.upload_boundary(
+        upload(collection(feature("唐江镇", {"type": "Polygon", "coordinates": TANGJIANG}))), actor=keeper
+    )
+    changed = client.get(url, headers={"If-None-Match": bare["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] == f'"b{second.pk}"'
+    assert (
+        client.get(versioned)["ETag"] == f'"b{second.pk}"'
+    )  # an old link: the version in force, revalidated
+    assert client.get(versioned)["Cache-Control"] == "private, no-cache"

@@ -185,14 +185,18 @@ def test_the_map_plots_the_viewable_projects_and_the_office_boundary(client, wor
         ],
         ["唐江光伏组件", 114.66, 25.8, "red", reverse("projects:project_detail", args=[june["solar"].pk])],
     ]
-    assert response.context["boundary"] is None
+    assert response.context["boundary_url"] is None
     assert "未上传区划边界" in response.content.decode()
     boundary = {"type": "FeatureCollection", "features": []}
     (tmp_path / "dashboard").mkdir()
     (tmp_path / "dashboard" / "boundary.geojson").write_text(json.dumps(boundary), encoding="utf-8")
-    assert client.get(DASHBOARD, {"as_of": AS_OF.isoformat()}).context["boundary"] == boundary
+    page = client.get(DASHBOARD, {"as_of": AS_OF.isoformat()})
+    assert "未上传区划边界" not in page.content.decode()
+    assert json.loads(client.get(page.context["boundary_url"]).content) == boundary
     (tmp_path / "dashboard" / "boundary.geojson").write_text("{not json", encoding="utf-8")
-    assert client.get(DASHBOARD, {"as_of": AS_OF.isoformat()}).context["boundary"] is None
+    page = client.get(DASHBOARD, {"as_of": AS_OF.isoformat()})
+    assert page.context["boundary_url"] is None and "未上传区划边界" in page.content.decode()
+    assert client.get(reverse("dashboard:boundary")).status_code == 404
 
 
 def test_as_recorded_on_a_past_day_reads_the_records_of_that_day(client, world, june):

@@ -9,16 +9,16 @@ year's annual plan, its latest reported year-to-date figure and its latest light
 reporting tallies and the matters are computed afresh on every call (see docs/figures.md).
 
 Which projects were written to is read from history, the record every business write leaves (the rule
-`core.timetravel` rests on): each of the tables a record reads (`SOURCES`) has a historical table with
+`core.timetravel` rests on): each of the tables a record reads (`sources()`) has a historical table with
 an increasing `history_id`, so the projects changed since a version are those of the history records
 above it, read through the primary key. Records are kept per as-of date, 序时进度 mode and dispatch rounds
 of the year (a new or edited round reloads every record), for the database connection's alias.
 
 A history record committed late with an id below one already seen (PostgreSQL hands out ids before
 commit) is caught through the transactions in progress when the version was read (`versions`): when
-one of them has committed since, every record is read again.
-Entries also expire after `MAX_AGE` seconds (a write made without history, by hand in the database,
-is seen then at the latest), and at most `SIZE` are kept.
+one of them has committed since, every record is read again. Entries also expire after `MAX_AGE`
+seconds (a write made without history, by hand in the database, is seen then at the latest), and at
+most `SIZE` are kept.
 
 Records are never changed once built (the builder only reads them), so one list serves every scope:
 the scope's projects are read afresh each call (one query over the projects) and their records picked.

@@ -95,45 +95,56 @@
     ],
   });
 
-  // The map: the office's boundaries (GeoJSON) under the points when supplied, else a plain
+  // The map: the office's boundaries (GeoJSON, fetched from the URL the map element names, which
+  // the browser keeps until the boundaries change) under the points when supplied, else a plain
   // longitude/latitude scatter. Points: [name, longitude, latitude, light, project page].
   const points = read("dashboard-points") || [];
-  const boundary = read("dashboard-boundary");
-  const series = Object.keys(LIGHT_COLOURS).map((light) => ({
-    type: "scatter",
-    name: LIGHT_NAMES[light],
-    coordinateSystem: boundary ? "geo" : "cartesian2d",
-    symbolSize: 12,
-    itemStyle: { color: LIGHT_COLOURS[light] },
-    data: points.filter((p) => p[3] === light).map((p) => ({ name: p[0], value: [p[1], p[2]], url: p[4] })),
-  }));
-  const option = {
-    tooltip: { trigger: "item", formatter: (p) => p.name },
-    legend: { top: 0 },
-    series: series,
-  };
-  if (boundary) {
-    echarts.registerMap("tiaodu-boundary", boundary);
-    option.geo = {
-      map: "tiaodu-boundary",
-      roam: true,
-      label: { show: true, fontSize: 11, color: "#888" }, // the townships' names (properties.name)
-      itemStyle: { areaColor: "#f5f5f5", borderColor: "#999" },
-      emphasis: { itemStyle: { areaColor: "#e8eef5" }, label: { color: "#555" } },
+  function drawMap(element, boundary) {
+    const series = Object.keys(LIGHT_COLOURS).map((light) => ({
+      type: "scatter",
+      name: LIGHT_NAMES[light],
+      coordinateSystem: boundary ? "geo" : "cartesian2d",
+      symbolSize: 12,
+      itemStyle: { color: LIGHT_COLOURS[light] },
+      data: points.filter((p) => p[3] === light).map((p) => ({ name: p[0], value: [p[1], p[2]], url: p[4] })),
+    }));
+    const option = {
+      tooltip: { trigger: "item", formatter: (p) => p.name },
+      legend: { top: 0 },
+      series: series,
     };
-  } else {
-    option.grid = grid;
-    option.xAxis = { type: "value", name: "经度", scale: true };
-    option.yAxis = { type: "value", name: "纬度", scale: true };
-  }
-  const mapElement = document.getElementById("chart-map");
-  if (mapElement) {
-    const map = echarts.init(mapElement, null, { renderer: "canvas" });
+    if (boundary) {
+      echarts.registerMap("tiaodu-boundary", boundary);
+      option.geo = {
+        map: "tiaodu-boundary",
+        roam: true,
+        label: { show: true, fontSize: 11, color: "#888" }, // the townships' names (properties.name)
+        itemStyle: { areaColor: "#f5f5f5", borderColor: "#999" },
+        emphasis: { itemStyle: { areaColor: "#e8eef5" }, label: { color: "#555" } },
+      };
+    } else {
+      option.grid = grid;
+      option.xAxis = { type: "value", name: "经度", scale: true };
+      option.yAxis = { type: "value", name: "纬度", scale: true };
+    }
+    const map = echarts.init(element, null, { renderer: "canvas" });
     map.setOption(option);
     map.on("click", function (params) {
       if (params.data && params.data.url) window.location.href = params.data.url;
     });
     charts.push(map);
+  }
+  const mapElement = document.getElementById("chart-map");
+  if (mapElement) {
+    const boundaryUrl = mapElement.dataset.boundaryUrl;
+    if (boundaryUrl) {
+      fetch(boundaryUrl, { credentials: "same-origin" })
+        .then((response) => (response.ok ? response.json() : null))
+        .catch(() => null) // unreachable or not GeoJSON: the points still show
+        .then((boundary) => drawMap(mapElement, boundary));
+    } else {
+      drawMap(mapElement, null);
+    }
   }
 
   window.addEventListener("resize", function () {
