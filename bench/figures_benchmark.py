@@ -290,6 +290,11 @@ def run(options, workspace):
             f"target p50 ≤ {TARGET_MS} ms for {options.projects} projects × {len(setup['rounds'])} rounds, "
             f"{label}: {value:.1f} ms {verdict}"
         )
+    served = max(written, again)
+    print(
+        f"the dashboard as served (tiaodu serve reads the records at start and every 10 minutes, "
+        f"dashboard.warm): its slower case {served:.1f} ms, {'PASS' if served <= TARGET_MS else 'MISS'}"
+    )
     return 0
 
 
