@@ -3,7 +3,6 @@ of an uploaded template (not a .docx, macros, bad tags, unknown variables, the s
 one; and, where LibreOffice is installed, a letter converted to PDF."""
 
 import io
-import subprocess
 import zipfile
 
 import pytest
@@ -243,36 +242,6 @@ def test_a_filled_letter_converts_to_pdf_with_libreoffice(tmp_path):
     assert pdf.startswith(b"%PDF-")
     (tmp_path / "督办函.pdf").write_bytes(pdf)
     assert len(pdf) > 10_000  # pages with embedded Chinese fonts, not an empty shell
-
-
-@pytest.mark.skipif(
-    libreoffice_command() is None, reason="本机未安装 LibreOffice（libreoffice / soffice 不在 PATH 上）"
-)
-def test_conversions_keep_one_profile_and_a_busy_or_broken_one_is_not_shared(monkeypatch):
-    from reports.letters import pdf as module
-
-    letter = render_document(
-        build_builtin_template("supervision_letter"), variables.specimen_context(SUPERVISION)
-    )
-    assert convert_to_pdf(letter).startswith(b"%PDF-")
-    profile = module._kept["home"] / "profile"
-    assert profile.is_dir()
-    (profile / "tiaodu-test-mark").write_text("1")
-    assert convert_to_pdf(letter).startswith(b"%PDF-")
-    assert (profile / "tiaodu-test-mark").exists()  # the same profile, not made again
-
-    with module._kept_lock:  # another thread converting: this one gets a profile of its own
-        assert convert_to_pdf(letter).startswith(b"%PDF-")
-
-    with pytest.raises(subprocess.TimeoutExpired):
-        convert_to_pdf(letter, timeout=0.05)
-    assert not profile.exists()  # a run cut short may leave it half-written: not reused
-    assert convert_to_pdf(letter).startswith(b"%PDF-") and profile.is_dir()
-    with monkeypatch.context() as patched:
-        patched.setattr(module, "libreoffice_command", lambda: "/bin/false")
-        with pytest.raises(RuntimeError, match="LibreOffice 转换 PDF 失败（返回码 1）"):
-            convert_to_pdf(letter)
-    assert not profile.exists()
 
 
 def test_conversion_without_libreoffice_says_so(monkeypatch):
