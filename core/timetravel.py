@@ -82,10 +82,10 @@ def history_as_of(model, moment, condition=None):
     return records.filter(condition) if condition is not None else records
 
 
-def changed_after(model, moment):
+def changed_after(model, moment, field="id"):
     """A subquery of the ids of `model`'s objects with a history record after `moment` (changed,
-    deleted or created since)."""
-    return historical_model(model)._default_manager.filter(history_date__gt=moment).values("id")
+    deleted or created since) — or of another `field` of those records (e.g. "project_id")."""
+    return historical_model(model)._default_manager.filter(history_date__gt=moment).order_by().values(field)
 
 
 def rows_as_of(model, moment, fields, condition=None, *, tuples=False, **expressions):

@@ -193,17 +193,11 @@ def boundary_version():
     return token
 
 
-def boundary_geojson(version=None):
-    """The county boundaries for the map: the uploaded version in force, else the GeoJSON the office
-    supplied as DATA_DIR/dashboard/boundary.geojson, else None (the map is then a plain
-    longitude/latitude scatter). `version` (from `boundary_version`): those boundaries, None when they
+def boundary_geojson(version):
+    """The county boundaries named by `version` (from `boundary_version`): the uploaded version in
+    force, or the GeoJSON the office supplied as DATA_DIR/dashboard/boundary.geojson; None when they
     are no longer the ones in force."""
-    version = boundary_version() if version is None else version
-    if not version:
-        return None
     if version.startswith("b"):
-        if not version[1:].isdigit():
-            return None
         active = MapBoundary.objects.filter(pk=int(version[1:]), is_active=True)
         return active.values_list("geojson", flat=True).first()
     token, parsed = _boundary_file()

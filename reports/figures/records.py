@@ -30,7 +30,7 @@ from collections import OrderedDict
 
 from django.db import connection
 
-from core.timetravel import historical_model, in_ids
+from core.timetravel import changed_after, historical_model, in_ids
 
 from . import versions
 
@@ -98,14 +98,8 @@ def _changed(old, new):
 
 def _written_after(moment):
     """The ids of the projects with a history record in a source table dated after `moment`."""
-    queries = [
-        historical_model(model)
-        ._default_manager.filter(history_date__gt=moment)
-        .order_by()
-        .values_list(column)
-        for model, column in sources()
-    ]
-    return {row[0] for row in queries[0].union(*queries[1:])}
+    queries = [changed_after(model, moment, column) for model, column in sources()]
+    return {value for row in queries[0].union(*queries[1:]) for value in row.values()}
 
 
 def _scope_ids(condition):
