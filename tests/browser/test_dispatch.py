@@ -125,7 +125,10 @@ def test_report_filled_on_a_phone_returned_resubmitted_and_approved(
         expect(office.locator("#report-status")).to_have_text("已报送")
         thumbnail = office.locator("#report-photos img").first
         expect(thumbnail).to_be_visible()
-        assert office.evaluate("(img) => img.complete && img.naturalWidth", thumbnail.element_handle()) == 240
+        # Visible is not loaded (a lazy image is fetched once laid out): wait for the picture itself.
+        image = thumbnail.element_handle()
+        office.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image)
+        assert office.evaluate("(img) => img.naturalWidth", image) == 240
         office.evaluate("document.fonts.ready")
         office.screenshot(path=screenshot_dir / "dispatch-office-review-1366.png", full_page=True)
         office.get_by_label("退回意见").fill("本期完成投资 600 万元与形象进度不符，请按监理月报核实后重报。")
